@@ -1,0 +1,3 @@
+// Runtime boundary: this runtime may not import electron (see src/<runtime>/tsconfig.json "paths").
+// Deliberately not a module, so any import of it fails the typecheck with this file's name.
+declare const __runtimeBoundary_electron: never

@@ -1,0 +1,3 @@
+// Runtime boundary: this runtime may not import vue (see src/<runtime>/tsconfig.json "paths").
+// Deliberately not a module, so any import of it fails the typecheck with this file's name.
+declare const __runtimeBoundary_vue: never
