@@ -1,0 +1,104 @@
+import { cpus, totalmem } from 'node:os'
+import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import { datasets, DatasetName } from '../../shared/data/datasets'
+import type { ModelSpec } from '../../shared/models/modelSpec'
+import { modelCost } from '../../shared/models/flops'
+import { buildModel } from '../../shared/models/registry'
+import type { BenchRequest, BenchResult } from '../../shared/protocol/trainerMessages'
+import { Rng } from '../../shared/rng'
+import { initBackend } from '../backend/pickBackend'
+import { forward } from '../model/forward'
+import { createParameters, disposeParameters, type ModelParams } from '../model/parameters'
+import { slimNetwork } from '../model/slim'
+import { loadSlimmedNetwork } from '../training/slimmedNetworkFile'
+
+interface Contender {
+  readonly spec: ModelSpec
+  readonly params: ModelParams
+}
+
+/**
+ * Dense vs channel-slimmed inference on one backend, in one process, alternating the two every
+ * repetition so that drift (thermal, other load) hits both alike. Latency includes reading the result
+ * back (dataSync), which is what a user waits for.
+ */
+export async function runInferenceBench(request: BenchRequest): Promise<BenchResult> {
+  const backend = await initBackend(request.backend)
+  const { dense, slimmed, channelSparsity, model } = request.runDir ? fromRun(request.runDir) : fromModel(request)
+  try {
+    const samples: BenchResult['samples'] = []
+    for (const batchSize of request.batchSizes) {
+      const x = tf.randomNormal([batchSize, ...dense.spec.input], 0, 1, 'float32', request.seed)
+      const time = (c: Contender): number => {
+        const start = performance.now()
+        tf.tidy(() => forward(c.spec, c.params, x, { training: false }).logits.dataSync())
+        return performance.now() - start
+      }
+      for (let i = 0; i < request.warmup; i++) {
+        time(dense)
+        time(slimmed)
+      }
+      const denseMs: number[] = []
+      const slimMs: number[] = []
+      for (let i = 0; i < request.reps; i++) {
+        denseMs.push(time(dense))
+        slimMs.push(time(slimmed))
+      }
+      x.dispose()
+      samples.push({ variant: 'dense', batchSize, latencyMs: denseMs }, { variant: 'slimmed', batchSize, latencyMs: slimMs })
+    }
+    const denseCost = modelCost(dense.spec).denseMacs
+    const slimCost = modelCost(slimmed.spec).denseMacs
+    return {
+      backend,
+      model,
+      channelSparsity,
+      gpuSupportedRatio: slimCost / denseCost,
+      samples,
+      machine: { cpus: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryBytes: totalmem() },
+    }
+  } finally {
+    disposeParameters(dense.params)
+    disposeParameters(slimmed.params)
+  }
+}
+
+function fromRun(runDir: string) {
+  const network = loadSlimmedNetwork(join(runDir, 'slimmed.ckpt'))
+  const dense = { spec: network.denseSpec, params: createParameters(network.denseSpec, Rng.fromSeed(0, 2)) }
+  const channelsOf = (spec: ModelSpec) => spec.channelGroups.reduce((sum, g) => sum + g.channels, 0)
+  const baseline = channelsOf(network.denseSpec)
+  return {
+    dense,
+    slimmed: { spec: network.spec, params: network.params },
+    channelSparsity: baseline > 0 ? 1 - channelsOf(network.spec) / baseline : 0,
+    model: network.denseSpec.name,
+  }
+}
+
+/** A model at a given channel sparsity: each group keeps a random ⌈C·(1−Sc)⌉ of its channels. */
+function fromModel(request: BenchRequest) {
+  if (!request.model) throw new Error('A benchmark needs a run (runDir) or a model name (model).')
+  const datasetName = DatasetName.safeParse(request.dataset ?? defaultDatasetFor(request.model))
+  if (!datasetName.success) throw new Error(`Unknown dataset "${request.dataset}" for the benchmark input shape.`)
+  const info = datasets[datasetName.data]
+  const spec = buildModel(request.model, { input: info.input, classes: info.classes, widthMultiplier: request.widthMultiplier })
+  const rng = Rng.fromSeed(request.seed, 4)
+  const params = createParameters(spec, Rng.fromSeed(request.seed, 2))
+  const alive = new Map<string, Uint8Array>()
+  for (const group of spec.channelGroups) {
+    const keep = Math.max(1, Math.ceil(group.channels * (1 - request.channelSparsity)))
+    const order = Array.from({ length: group.channels }, (_, i) => i)
+    rng.shuffle(order)
+    const vector = new Uint8Array(group.channels)
+    for (const index of order.slice(0, keep)) vector[index] = 1
+    alive.set(group.name, vector)
+  }
+  const slimmed = slimNetwork(spec, params, alive)
+  return { dense: { spec, params }, slimmed, channelSparsity: request.channelSparsity, model: spec.name }
+}
+
+function defaultDatasetFor(model: string): string {
+  return model === 'mlp' || model === 'cnn-small' ? 'fashion-mnist' : 'cifar10'
+}

@@ -1,0 +1,55 @@
+/**
+ * The trainer process: one run (or one benchmark) per process, started by the host's supervisor as an
+ * Electron utility process or a Node child. It speaks only the protocol of src/shared/protocol.
+ */
+import { runInferenceBench } from './bench/inferenceBench'
+import { EventEmitter } from './runtime/eventEmitter'
+import { connectParentPort } from './runtime/parentPort'
+import { describeFailure } from './runtime/trainerFailure'
+import { RunControl } from './training/runControl'
+import { runTraining } from './training/runTraining'
+
+const port = connectParentPort()
+const emitter = new EventEmitter(port)
+const control = new RunControl()
+let busy = false
+
+port.onMessage((message) => {
+  switch (message.type) {
+    case 'pause':
+      control.pause()
+      return
+    case 'resume':
+      control.resume()
+      return
+    case 'stop':
+      if (!busy) void finish(0)
+      control.stop()
+      return
+    case 'start':
+    case 'bench':
+      if (busy) {
+        emitter.send({ type: 'log', level: 'error', message: `ignored "${message.type}": this trainer is already busy` })
+        return
+      }
+      busy = true
+      void (message.type === 'start'
+        ? runTraining(message, emitter, control).then(() => finish(0))
+        : runInferenceBench(message.request).then(async (result) => {
+            emitter.send({ type: 'benchDone', benchId: message.benchId, result })
+            await finish(0)
+          })
+      ).catch(async (error: unknown) => {
+        emitter.send(describeFailure(error))
+        await finish(1)
+      })
+  }
+})
+
+emitter.send({ type: 'ready', pid: process.pid, node: process.version })
+
+async function finish(code: number): Promise<void> {
+  emitter.flush()
+  await port.drain()
+  process.exit(code)
+}

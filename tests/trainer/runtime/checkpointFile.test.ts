@@ -1,0 +1,43 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { readCheckpoint, writeCheckpoint } from '../../../src/trainer/runtime/checkpointFile'
+
+const folder = () => mkdtempSync(join(tmpdir(), 'ckpt-'))
+
+describe('checkpoint files', () => {
+  it('round-trips metadata and tensors of every dtype bit-exactly', () => {
+    const path = join(folder(), 'a.ckpt')
+    const weights = Float32Array.from({ length: 13 }, (_, i) => Math.sin(i) * 1e-3)
+    const tensors = new Map([
+      ['w', { shape: [13], data: weights }],
+      ['mask', { shape: [3], data: Uint8Array.from([1, 0, 1]) }],
+      ['order', { shape: [2], data: Int32Array.from([7, -1]) }],
+    ])
+    writeCheckpoint(path, { meta: { step: 12, rng: [1, 2, 3, 4] }, tensors })
+    const back = readCheckpoint<{ step: number; rng: number[] }>(path)
+    expect(back.meta).toEqual({ step: 12, rng: [1, 2, 3, 4] })
+    expect(back.tensors.get('w')!.data).toEqual(weights)
+    expect(back.tensors.get('mask')!.data).toEqual(Uint8Array.from([1, 0, 1]))
+    expect(back.tensors.get('order')!.data).toEqual(Int32Array.from([7, -1]))
+  })
+
+  it('leaves no temporary file behind', () => {
+    const dir = folder()
+    writeCheckpoint(join(dir, 'b.ckpt'), { meta: {}, tensors: new Map() })
+    expect(readdirSync(dir)).toEqual(['b.ckpt'])
+  })
+
+  it('refuses a truncated or corrupted file with a clear message', () => {
+    const path = join(folder(), 'c.ckpt')
+    writeCheckpoint(path, { meta: {}, tensors: new Map([['w', { shape: [64], data: new Float32Array(64).fill(1) }]]) })
+    const bytes = readFileSync(path)
+    writeFileSync(path, bytes.subarray(0, bytes.byteLength - 10))
+    expect(() => readCheckpoint(path)).toThrow(/truncated tensor w/)
+    const flipped = Buffer.from(bytes)
+    flipped[flipped.byteLength - 1] ^= 0xff
+    writeFileSync(path, flipped)
+    expect(() => readCheckpoint(path)).toThrow(/checksum mismatch/)
+  })
+})
