@@ -1,0 +1,86 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { workbenchMethodNames } from '../../../src/shared/api/methodNames'
+import { ipcCallChannel } from '../../../src/shared/api/ipcChannels'
+import { createFakeElectron } from './fakeElectron'
+
+const fake = createFakeElectron()
+vi.mock('electron', () => fake.electron)
+
+describe('the Electron shell', () => {
+  const outDir = join(mkdtempSync(join(tmpdir(), 'shell-')), 'out', 'main')
+  const appUrl = pathToFileURL(join(outDir, '../renderer/index.html')).href
+  let close: () => Promise<void>
+
+  beforeAll(async () => {
+    process.env.CHASE_WORKBENCH_DB = join(outDir, 'workbench.db')
+    // Load the real main entry, as Electron would, with the fake module in place of electron.
+    const { startElectronShell } = await import('../../../src/main/electron/electronShell')
+    const shell = await startElectronShell(fake.electron as never, outDir)
+    close = () => shell.host.close()
+  })
+  afterAll(async () => {
+    await close()
+    delete process.env.CHASE_WORKBENCH_DB
+  })
+
+  it('opens one isolated, sandboxed window without Node and with only our preload', () => {
+    expect(fake.windows).toHaveLength(1)
+    const prefs = fake.windows[0]!.options.webPreferences!
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      webviewTag: false,
+    })
+    expect(prefs.preload).toBe(join(outDir, '../preload/index.cjs'))
+    expect(fake.windows[0]!.loaded).toBe(join(outDir, '../renderer/index.html'))
+  })
+
+  it('registers a handler for every contract method and nothing else', () => {
+    expect([...fake.handlers.keys()].sort()).toEqual(workbenchMethodNames.map(ipcCallChannel).sort())
+  })
+
+  it('sends a strict content security policy and refuses permissions', () => {
+    let headers: Record<string, string[]> = {}
+    fake.sessionHooks.headers!({ responseHeaders: {} }, (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders))
+    expect(headers['Content-Security-Policy']![0]).toMatch(/default-src 'self'; script-src 'self'/)
+    let granted: boolean | undefined
+    fake.sessionHooks.permissions!({}, 'media', (ok: boolean) => (granted = ok))
+    expect(granted).toBe(false)
+  })
+
+  it('denies navigation away from the app and new windows', () => {
+    const contents = new fake.FakeWebContents()
+    for (const listener of fake.appListeners.get('web-contents-created')!) listener({}, contents)
+    const navigate = contents.listeners.get('will-navigate')![0]!
+    const outside = { preventDefault: vi.fn() }
+    navigate(outside, 'https://example.com/')
+    expect(outside.preventDefault).toHaveBeenCalled()
+    const inside = { preventDefault: vi.fn() }
+    navigate(inside, `${appUrl}#/runs`)
+    expect(inside.preventDefault).not.toHaveBeenCalled()
+    expect(contents.windowOpenHandler!({ url: 'https://example.com' })).toEqual({ action: 'deny' })
+  })
+
+  it('answers a call from the app page and refuses one from an unknown sender', async () => {
+    const handler = fake.handlers.get(ipcCallChannel('system.info'))!
+    const ok = (await handler({ sender: { id: 1 }, senderFrame: { url: `${appUrl}#/runs` } }, {})) as { ok: boolean; result: { shell: string } }
+    expect(ok).toMatchObject({ ok: true, result: { shell: 'electron' } })
+    const refused = await handler({ sender: { id: 1 }, senderFrame: { url: 'https://example.com/' } }, {})
+    expect(refused).toMatchObject({ ok: false, error: { code: 'unauthorized' } })
+    const stranger = await handler({ sender: { id: 99 }, senderFrame: { url: appUrl } }, {})
+    expect(stranger).toMatchObject({ ok: false, error: { code: 'unauthorized' } })
+  })
+
+  it('validates every payload against the contract', async () => {
+    const handler = fake.handlers.get(ipcCallChannel('runs.get'))!
+    const reply = await handler({ sender: { id: 1 }, senderFrame: { url: appUrl } }, { runId: 42 })
+    expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-request' } })
+  })
+})
