@@ -46,6 +46,10 @@ port.onMessage((message) => {
   }
 })
 
+// A host that dies (even by SIGKILL) closes the IPC channel: stop rather than train as an orphan; the
+// run resumes from its last checkpoint once the host marks it interrupted.
+process.on('disconnect', () => process.exit(2))
+
 emitter.send({ type: 'ready', pid: process.pid, node: process.version })
 
 async function finish(code: number): Promise<void> {

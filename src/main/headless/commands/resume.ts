@@ -1,0 +1,47 @@
+import { parseCommandArgs, storeOptions } from '../args'
+import { cliLogger, openCliHost, type CliHostDeps } from '../cliHost'
+import { UsageError, type Command } from '../command'
+import { exitCodeFor, followRun, runOutcomeJson, runOutcomeText, type FollowOptions } from '../followRun'
+
+const usage = `Usage: chase-workbench resume <run-id> [--db <file>] [--json]
+
+Continues an interrupted, stopped or failed run from its last checkpoint, in this process, and waits
+for it (Ctrl-C stops it again with a checkpoint). A unique prefix of the id is enough.
+`
+
+export function resumeCommand(deps: CliHostDeps & Pick<FollowOptions, 'interrupts'> = {}): Command {
+  return {
+    name: 'resume',
+    summary: 'Resume an interrupted, stopped or failed run from its last checkpoint',
+    usage,
+    async run(args, io) {
+      const { values, positionals } = parseCommandArgs(args, storeOptions)
+      if (positionals.length !== 1)
+        throw new UsageError('give exactly one run id: chase-workbench resume <run-id>')
+      const host = openCliHost(io, values.db, deps, cliLogger(io, { quiet: values.json }))
+      try {
+        const runId = host.store.resolveRunId(positionals[0]!)
+        const run = host.supervisor.resume(runId)
+        if (!values.json) {
+          const from =
+            run.lastCheckpointStep === null ? 'from the start' : `from step ${run.lastCheckpointStep}`
+          io.stderr.write(`Resuming run ${run.id} ${from}\n`)
+        }
+        const outcome = await followRun(host, runId, io, {
+          json: values.json,
+          ...(deps.interrupts ? { interrupts: deps.interrupts } : {}),
+        })
+        io.stdout.write(
+          values.json
+            ? `${JSON.stringify(runOutcomeJson(outcome.run))}\n`
+            : `${runOutcomeText(outcome.run)}\n`,
+        )
+        return exitCodeFor(outcome)
+      } finally {
+        await host.close()
+      }
+    },
+  }
+}
+
+export default resumeCommand()

@@ -1,0 +1,74 @@
+import { parseCommandArgs, configOptions, storeOptions } from '../args'
+import { cliLogger, openCliHost, type CliHostDeps } from '../cliHost'
+import type { Command } from '../command'
+import { loadConfig } from '../configSource'
+import { exitCodeFor, followRun, runOutcomeJson, runOutcomeText, type FollowOptions } from '../followRun'
+
+const usage = `Usage: chase-workbench train (--preset <name> | --config <file.json>) [--set key=value ...] [options]
+
+Trains one run in this process and waits for it. Ctrl-C stops it at the next step with a checkpoint;
+\`chase-workbench resume <id>\` continues it.
+
+Options:
+  --preset <name>      Start from a built-in preset (chase-workbench presets)
+  --config <file>      Start from a JSON run config
+  --set key=value      Override a setting, e.g. --set sparsity.density=0.05 --set optim.epochs=2
+  --name <text>        Run name
+  --tag <tag>          Tag the run (repeatable)
+  --experiment <name>  Group the run under an experiment
+  --db <file>          Run store (default: $CHASE_WORKBENCH_DB or the user data directory)
+  --json               Print only one JSON line at the end: { runId, status, backend, testAccuracy, ... }
+`
+
+/** `train`, with the trainer launcher injectable so tests can use a fixture trainer. */
+export function trainCommand(deps: CliHostDeps & Pick<FollowOptions, 'interrupts'> = {}): Command {
+  return {
+    name: 'train',
+    summary: 'Train a run from a preset or a config file',
+    usage,
+    async run(args, io) {
+      const { values } = parseCommandArgs(
+        args,
+        {
+          ...configOptions,
+          ...storeOptions,
+          name: { type: 'string' },
+          tag: { type: 'string', multiple: true },
+          experiment: { type: 'string' },
+        },
+        false,
+      )
+      const config = loadConfig({
+        ...(values.preset !== undefined ? { preset: values.preset } : {}),
+        ...(values.config !== undefined ? { configFile: values.config } : {}),
+        sets: values.set ?? [],
+        cwd: io.cwd,
+      })
+      const host = openCliHost(io, values.db, deps, cliLogger(io, { quiet: values.json }))
+      try {
+        const run = host.supervisor.create({
+          config,
+          ...(values.name !== undefined ? { name: values.name } : {}),
+          ...(values.experiment !== undefined ? { experiment: values.experiment } : {}),
+          tags: values.tag ?? [],
+        })
+        if (!values.json)
+          io.stderr.write(`Run ${run.id} (${run.name}) started; data in ${host.store.paths.dataDir}\n`)
+        const outcome = await followRun(host, run.id, io, {
+          json: values.json,
+          ...(deps.interrupts ? { interrupts: deps.interrupts } : {}),
+        })
+        io.stdout.write(
+          values.json
+            ? `${JSON.stringify(runOutcomeJson(outcome.run))}\n`
+            : `${runOutcomeText(outcome.run)}\n`,
+        )
+        return exitCodeFor(outcome)
+      } finally {
+        await host.close()
+      }
+    },
+  }
+}
+
+export default trainCommand()

@@ -1,0 +1,82 @@
+import type { SystemInfo } from '../../shared/api/systemInfo'
+import { ApiHandlers } from './apiHandlers'
+import type { DataPaths } from './dataPaths'
+import { EventHub } from './eventHub'
+import type { FlusherOptions } from './ingestFlusher'
+import { silentLogger, type HostLogger } from './logger'
+import { appVersion, backendAvailability, hostVersions, machine } from './machineInfo'
+import { RunStore } from './runStore'
+import { sweepDeadRuns } from './staleRunSweep'
+import { Supervisor } from './supervisor'
+import type { TrainerLauncher } from './trainerLauncher'
+
+export interface HostOptions {
+  readonly paths: DataPaths
+  readonly launcher: TrainerLauncher
+  readonly shell: 'electron' | 'headless'
+  readonly logger?: HostLogger
+  readonly concurrency?: number
+  /** better-sqlite3 addon for this runtime; defaults to `$CHASE_WORKBENCH_SQLITE_BINDING`. */
+  readonly nativeBinding?: string
+  readonly flush?: FlusherOptions
+  readonly stopGraceMs?: number
+  readonly readyTimeoutMs?: number
+}
+
+/** The host core both shells run: the store, the start-up sweep, the supervisor and the API handlers. */
+export interface Host {
+  readonly store: RunStore
+  readonly supervisor: Supervisor
+  readonly hub: EventHub
+  readonly api: ApiHandlers
+  /** Stops trainers with a checkpoint (bounded wait, then kill), flushes and closes the database. */
+  close(graceMs?: number): Promise<void>
+}
+
+export function createHost(options: HostOptions): Host {
+  const logger = options.logger ?? silentLogger
+  const nativeBinding = options.nativeBinding ?? process.env.CHASE_WORKBENCH_SQLITE_BINDING
+  const store = RunStore.open(options.paths, nativeBinding ? { nativeBinding } : {})
+  try {
+    sweepDeadRuns(store, { logger })
+  } catch (error) {
+    store.close()
+    throw error
+  }
+  const sqliteVersion = store.db.prepare('SELECT sqlite_version()').pluck().get() as string
+  const versions = hostVersions(sqliteVersion)
+  const hub = new EventHub()
+  const supervisor = new Supervisor({
+    store,
+    hub,
+    logger,
+    launcher: options.launcher,
+    versions,
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    ...(options.flush ? { flush: options.flush } : {}),
+    ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
+    ...(options.readyTimeoutMs !== undefined ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
+  })
+  const systemInfo = (): SystemInfo => ({
+    appVersion,
+    shell: options.shell,
+    backends: backendAvailability(),
+    versions,
+    machine: machine(),
+    dbPath: options.paths.dbPath,
+    dataDir: options.paths.dataDir,
+    concurrency: supervisor.concurrency,
+  })
+  const api = new ApiHandlers({ store, supervisor, logger, systemInfo })
+  let closed: Promise<void> | undefined
+  return {
+    store,
+    supervisor,
+    hub,
+    api,
+    close(graceMs) {
+      closed ??= supervisor.shutdown(graceMs).finally(() => store.close())
+      return closed
+    },
+  }
+}

@@ -1,0 +1,361 @@
+import { existsSync, mkdirSync } from 'node:fs'
+import { isAbsolute, resolve } from 'node:path'
+import type { BenchRecord } from '../../shared/api/benchRecords'
+import type { RunFailure, RunStatus, RunSummary } from '../../shared/api/runRecords'
+import type { BenchRequest } from '../../shared/protocol/trainerMessages'
+import { runBenchSession } from './benchSession'
+import { EventHub } from './eventHub'
+import { ConflictError } from './hostErrors'
+import { IngestFlusher, type FlusherOptions } from './ingestFlusher'
+import { silentLogger, type HostLogger } from './logger'
+import { isEnded, resumableStatuses } from './runLifecycle'
+import { newBenchId } from './runIds'
+import type { NewRun, RunStore } from './runStore'
+import { markSupervised, unmarkSupervised } from './staleRunSweep'
+import type { TrainerLauncher } from './trainerLauncher'
+import { TrainerSession, type SessionContext } from './trainerSession'
+import { asRunId } from './brands'
+
+export interface SupervisorOptions {
+  readonly store: RunStore
+  readonly launcher: TrainerLauncher
+  readonly hub?: EventHub
+  readonly logger?: HostLogger
+  /** Runs training at once (a paused run still holds its slot: its process and memory stay). */
+  readonly concurrency?: number
+  readonly flush?: FlusherOptions
+  readonly readyTimeoutMs?: number
+  /** Bounded wait for a stopping trainer to checkpoint and exit before it is killed. */
+  readonly stopGraceMs?: number
+  readonly maxInvalidMessages?: number
+  readonly heartbeatIntervalMs?: number
+  /** Library versions recorded on each new run. */
+  readonly versions?: Readonly<Record<string, string>>
+}
+
+interface QueuedRun {
+  readonly runId: string
+  readonly resumeFrom?: string
+}
+
+/**
+ * The queue and the lifecycle of runs in this host process: one trainer process per run, at most
+ * `concurrency` at once; `queued → running ⇄ paused → completed | failed | cancelled | interrupted`.
+ */
+export class Supervisor {
+  readonly store: RunStore
+  readonly hub: EventHub
+  readonly logger: HostLogger
+  readonly flusher: IngestFlusher
+  private readonly queue: QueuedRun[] = []
+  private readonly sessions = new Map<string, TrainerSession>()
+  private readonly benches = new Map<string, Promise<BenchRecord>>()
+  private readonly context: SessionContext
+  private readonly stopGraceMs: number
+  private concurrencyLimit: number
+  private heartbeat: NodeJS.Timeout | undefined
+  private closing = false
+
+  constructor(private readonly options: SupervisorOptions) {
+    this.store = options.store
+    this.hub = options.hub ?? new EventHub()
+    this.logger = options.logger ?? silentLogger
+    this.concurrencyLimit = options.concurrency ?? 1
+    this.stopGraceMs = options.stopGraceMs ?? 30_000
+    this.flusher = new IngestFlusher(this.store, this.logger, {
+      ...options.flush,
+      onStoreError: (error) => {
+        options.flush?.onStoreError?.(error)
+        if (error) this.storeFailed(error)
+      },
+    })
+    this.context = {
+      store: this.store,
+      flusher: this.flusher,
+      hub: this.hub,
+      logger: this.logger,
+      launcher: options.launcher,
+      hostPid: process.pid,
+      readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
+      maxInvalidMessages: options.maxInvalidMessages ?? 50,
+      exitGraceMs: this.stopGraceMs,
+      changeStatus: (runId, status, failure, pid) => this.changeStatus(runId, status, failure, pid),
+    }
+    this.flusher.start()
+    const heartbeatMs = options.heartbeatIntervalMs ?? 5_000
+    this.heartbeat = setInterval(() => this.touch(), heartbeatMs)
+    this.heartbeat.unref()
+  }
+
+  get concurrency(): number {
+    return this.concurrencyLimit
+  }
+
+  setConcurrency(concurrency: number): void {
+    this.concurrencyLimit = Math.max(1, Math.floor(concurrency))
+    this.pump()
+  }
+
+  /** Stores a new run as queued and starts it when a slot is free. */
+  create(run: NewRun): RunSummary {
+    this.assertOpen()
+    const summary = this.store.createRun({
+      ...run,
+      versions: { ...this.options.versions, ...run.versions },
+      hostPid: process.pid,
+    })
+    this.hub.publish({ type: 'runChanged', run: summary, previousStatus: null })
+    this.enqueue({ runId: summary.id })
+    return summary
+  }
+
+  pause(runId: string): RunSummary {
+    const session = this.requireLive(runId, 'pause')
+    const status = this.store.requireSummary(runId).status
+    if (status !== 'running')
+      throw new ConflictError(`Run ${runId} is ${status}; only a running run can be paused`)
+    session.pause()
+    return this.changeStatus(runId, 'paused') ?? this.store.requireSummary(runId)
+  }
+
+  /**
+   * A paused run continues. An interrupted, cancelled or failed run is queued again from its newest
+   * checkpoint whose file still exists (from the start when there is none).
+   */
+  resume(runId: string): RunSummary {
+    this.assertOpen()
+    const run = this.store.requireSummary(runId)
+    if (run.status === 'paused') {
+      this.requireLive(runId, 'resume').resume()
+      return this.changeStatus(runId, 'running') ?? this.store.requireSummary(runId)
+    }
+    if (!resumableStatuses.includes(run.status)) {
+      throw new ConflictError(
+        `Run ${runId} is ${run.status}; only paused, interrupted, cancelled or failed runs can be resumed`,
+      )
+    }
+    const detail = this.store.getDetail(runId)!
+    const checkpoint = [...detail.checkpoints]
+      .reverse()
+      .find((c) => existsSync(isAbsolute(c.path) ? c.path : resolve(detail.runDir, c.path)))
+    this.store.truncateAfter(runId, checkpoint?.step ?? -1)
+    const changed = this.store.setStatus(runId, 'queued', {
+      hostPid: process.pid,
+      onlyFrom: resumableStatuses,
+    })
+    if (!changed) throw new ConflictError(`Run ${runId} changed state meanwhile; try again`)
+    this.hub.publish({ type: 'runChanged', run: changed.run, previousStatus: changed.previous })
+    this.enqueue({ runId, ...(checkpoint ? { resumeFrom: checkpoint.path } : {}) })
+    return changed.run
+  }
+
+  /** Stops a run at the next step boundary with a checkpoint (cancelled); a queued run is cancelled at once. */
+  stop(runId: string): RunSummary {
+    const run = this.store.requireSummary(runId)
+    const queuedAt = this.queue.findIndex((q) => q.runId === runId)
+    if (queuedAt >= 0) {
+      this.queue.splice(queuedAt, 1)
+      unmarkSupervised(runId)
+      return this.changeStatus(runId, 'cancelled') ?? this.store.requireSummary(runId)
+    }
+    const session = this.sessions.get(runId)
+    if (!session) {
+      if (isEnded(run.status)) throw new ConflictError(`Run ${runId} is already ${run.status}`)
+      throw new ConflictError(`Run ${runId} is ${run.status} in another workbench process; stop it there`)
+    }
+    session.stop('user', this.stopGraceMs)
+    return this.store.requireSummary(runId)
+  }
+
+  /** Deletes a run that is not active here; an active run must be stopped first. */
+  delete(runId: string): void {
+    const run = this.store.requireSummary(runId)
+    if (this.sessions.has(runId) || this.queue.some((q) => q.runId === runId)) {
+      throw new ConflictError(`Run ${runId} is ${run.status}; stop it before deleting it`)
+    }
+    if (!isEnded(run.status)) {
+      throw new ConflictError(
+        `Run ${runId} is ${run.status} in another workbench process; stop it there first`,
+      )
+    }
+    this.flusher.flush()
+    this.store.deleteRun(runId)
+    this.hub.publish({ type: 'runDeleted', runId: asRunId(runId) })
+  }
+
+  /** Resolves when the run reaches an ended status (completed, failed, cancelled, interrupted). */
+  waitFor(runId: string): Promise<RunSummary> {
+    return new Promise((resolveRun) => {
+      const current = this.store.requireSummary(runId)
+      if (
+        isEnded(current.status) &&
+        !this.sessions.has(runId) &&
+        !this.queue.some((q) => q.runId === runId)
+      ) {
+        resolveRun(current)
+        return
+      }
+      const client = this.hub.connect((event) => {
+        if (event.type === 'runChanged' && event.run.id === runId && isEnded(event.run.status)) {
+          const session = this.sessions.get(runId)
+          // Wait for the process to be gone too, so callers can close the store safely.
+          void (session?.finished ?? Promise.resolve()).then(() => {
+            client.close()
+            resolveRun(this.store.getSummary(runId) ?? event.run)
+          })
+        }
+      })
+    })
+  }
+
+  isActiveHere(runId: string): boolean {
+    return this.sessions.has(runId) || this.queue.some((q) => q.runId === runId)
+  }
+
+  activeRunIds(): string[] {
+    return [...this.sessions.keys(), ...this.queue.map((q) => q.runId)]
+  }
+
+  /** Starts a benchmark in its own trainer process; resolves the stored record at once (running). */
+  startBench(request: BenchRequest, runId?: string): { record: BenchRecord; finished: Promise<BenchRecord> } {
+    this.assertOpen()
+    const benchId = newBenchId()
+    const runDir = runId ? this.store.getDetail(runId)?.runDir : undefined
+    const full = runDir ? { ...request, runDir } : request
+    const record = this.store.benchmarks.create(benchId, full, runId ?? null, process.pid)
+    this.hub.publish({ type: 'benchChanged', bench: record })
+    const finished = runBenchSession(this.context, benchId, full, (bench) =>
+      this.hub.publish({ type: 'benchChanged', bench }),
+    )
+    this.benches.set(benchId, finished)
+    void finished.finally(() => this.benches.delete(benchId))
+    return { record, finished }
+  }
+
+  /**
+   * Graceful shutdown: queued runs become interrupted, running trainers are asked to stop at a step
+   * boundary with a checkpoint, and killed if they take longer than `graceMs`.
+   */
+  async shutdown(graceMs = this.stopGraceMs): Promise<void> {
+    if (this.closing) return
+    this.closing = true
+    for (const queued of this.queue.splice(0)) {
+      unmarkSupervised(queued.runId)
+      this.changeStatus(queued.runId, 'interrupted', null)
+    }
+    const sessions = [...this.sessions.values()]
+    for (const session of sessions) session.stop('shutdown', graceMs)
+    await Promise.all(sessions.map((s) => s.finished))
+    clearInterval(this.heartbeat)
+    this.flusher.stop()
+  }
+
+  /** Kills every trainer at once (a second Ctrl-C); their runs become interrupted. */
+  killAll(): void {
+    for (const session of this.sessions.values()) {
+      session.stop('shutdown', 0)
+      session.kill()
+    }
+  }
+
+  private enqueue(run: QueuedRun): void {
+    markSupervised(run.runId)
+    this.queue.push(run)
+    this.pump()
+  }
+
+  private pump(): void {
+    while (!this.closing && this.sessions.size < this.concurrencyLimit && this.queue.length > 0) {
+      const next = this.queue.shift()!
+      this.launch(next)
+    }
+  }
+
+  private launch(next: QueuedRun): void {
+    const detail = this.store.getDetail(next.runId)
+    if (!detail || detail.status !== 'queued') {
+      unmarkSupervised(next.runId)
+      return
+    }
+    try {
+      mkdirSync(detail.runDir, { recursive: true })
+    } catch (error) {
+      this.changeStatus(next.runId, 'failed', {
+        reason: 'launch-failed',
+        message: `Cannot create the run folder ${detail.runDir}: ${(error as Error).message}`,
+        exitCode: null,
+        signal: null,
+      })
+      unmarkSupervised(next.runId)
+      return
+    }
+    const session = new TrainerSession(this.context, {
+      runId: next.runId,
+      config: detail.config,
+      runDir: detail.runDir,
+      ...(next.resumeFrom ? { resumeFrom: next.resumeFrom } : {}),
+    })
+    this.sessions.set(next.runId, session)
+    void session.finished.then(() => {
+      this.sessions.delete(next.runId)
+      unmarkSupervised(next.runId)
+      this.pump()
+    })
+    session.start()
+  }
+
+  private changeStatus(
+    runId: string,
+    status: RunStatus,
+    failure?: RunFailure | null,
+    pid?: number | null,
+  ): RunSummary | undefined {
+    try {
+      const changed = this.store.setStatus(runId, status, {
+        ...(failure !== undefined ? { failure } : {}),
+        ...(pid !== undefined ? { pid } : {}),
+        hostPid: process.pid,
+      })
+      if (changed)
+        this.hub.publish({ type: 'runChanged', run: changed.run, previousStatus: changed.previous })
+      return changed?.run
+    } catch (error) {
+      this.logger.error(`run ${runId}: could not record status ${status}: ${(error as Error).message}`)
+      return undefined
+    }
+  }
+
+  /** The store refuses writes (disk full, read-only): stop trainers with a checkpoint rather than lose data. */
+  private storeFailed(error: Error): void {
+    if (this.sessions.size === 0) return
+    this.logger.error(
+      `stopping ${this.sessions.size} run(s) with a checkpoint because the run store cannot be written: ${error.message}`,
+    )
+    for (const session of this.sessions.values()) session.stop('shutdown', this.stopGraceMs)
+  }
+
+  private touch(): void {
+    try {
+      this.store.touchHostRuns(process.pid)
+    } catch {
+      // The flusher reports store failures; a missed heartbeat is harmless.
+    }
+  }
+
+  private requireLive(runId: string, action: string): TrainerSession {
+    const session = this.sessions.get(runId)
+    if (!session) {
+      const status = this.store.requireSummary(runId).status
+      throw new ConflictError(
+        isEnded(status) || status === 'queued'
+          ? `Run ${runId} is ${status}; there is no trainer to ${action}`
+          : `Run ${runId} is ${status} in another workbench process; ${action} it there`,
+      )
+    }
+    return session
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new ConflictError('The workbench host is shutting down')
+  }
+}

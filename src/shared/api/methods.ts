@@ -1,0 +1,147 @@
+import { z } from 'zod'
+import { ExperimentConfig } from '../config/experimentConfig'
+import type { PlanResult } from '../chase/plan'
+import { BenchRequest } from '../protocol/trainerMessages'
+import { BenchId, BenchRecord } from './benchRecords'
+import { Comparison } from './comparison'
+import {
+  LayerSnapshot,
+  MetricSeries,
+  RunDetail,
+  RunEvent,
+  RunEventKind,
+  RunFilter,
+  RunId,
+  RunSummary,
+} from './runRecords'
+import { SystemInfo } from './systemInfo'
+
+/**
+ * WorkbenchApi: every operation the UI and the CLI use, as `method → { request, response }`.
+ * Both shells (Electron IPC, headless WebSocket) carry exactly this map; the host validates each request
+ * and each response against it, the client validates responses again.
+ */
+
+const ByRun = z.object({ runId: RunId })
+const Tag = z.string().trim().min(1).max(64)
+const StepRange = { fromStep: z.number().int().min(0).optional(), toStep: z.number().int().min(0).optional() }
+
+// The plan is computed by pure shared code from a validated config, so its shape is trusted, not re-parsed.
+const PlanResponse = z.custom<PlanResult>(
+  (value) =>
+    typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean',
+  { message: 'expected a plan result { ok, plan | errors, warnings }' },
+)
+
+const method = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) => ({
+  request,
+  response,
+})
+
+export const workbenchMethods = {
+  'runs.create': method(
+    z.object({
+      config: ExperimentConfig,
+      name: z.string().max(200).optional(),
+      experiment: z.string().trim().min(1).max(200).optional(),
+      tags: z.array(Tag).max(50).default([]),
+      notes: z.string().max(100_000).default(''),
+    }),
+    RunSummary,
+  ),
+  'runs.list': method(RunFilter, z.object({ runs: z.array(RunSummary), total: z.number().int() })),
+  'runs.get': method(ByRun, RunDetail),
+  /** Every metric key of a run with its point count and last value (for pickers and summaries). */
+  'runs.metricKeys': method(
+    ByRun,
+    z.object({
+      keys: z.array(
+        z.object({ key: z.string(), points: z.number().int(), lastStep: z.number(), lastValue: z.number() }),
+      ),
+    }),
+  ),
+  /** Time series; `maxPoints` downsamples each series (largest-triangle, keeps the shape of spikes). */
+  'runs.metrics': method(
+    ByRun.extend({
+      keys: z.array(z.string().min(1)).max(200).optional(),
+      ...StepRange,
+      maxPoints: z.number().int().min(2).max(1_000_000).optional(),
+    }),
+    z.object({ series: z.array(MetricSeries) }),
+  ),
+  /** Per-channel density/UMM/alive snapshots; `maxSnapshots` keeps evenly spaced ones (always the last). */
+  'runs.layerSnapshots': method(
+    ByRun.extend({ ...StepRange, maxSnapshots: z.number().int().min(1).max(10_000).optional() }),
+    z.object({ snapshots: z.array(LayerSnapshot) }),
+  ),
+  /** The event log, oldest first; page with `afterId`. */
+  'runs.events': method(
+    ByRun.extend({
+      kinds: z.array(RunEventKind).optional(),
+      afterId: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(100_000).default(10_000),
+    }),
+    z.object({ events: z.array(RunEvent) }),
+  ),
+  /** Start receiving `runMessage` push events of this run (until unsubscribe or disconnect). */
+  'runs.subscribe': method(ByRun, z.object({ run: RunSummary })),
+  'runs.unsubscribe': method(ByRun, z.object({ runId: RunId })),
+  'runs.pause': method(ByRun, RunSummary),
+  /** A paused run continues; an interrupted, stopped or failed run is queued again from its last checkpoint. */
+  'runs.resume': method(ByRun, RunSummary),
+  /** Stops at the next step boundary after writing a checkpoint; a queued run is simply cancelled. */
+  'runs.stop': method(ByRun, RunSummary),
+  /** Deletes the run, its time series and its folder. `confirm` must be true: there is no undo. */
+  'runs.delete': method(ByRun.extend({ confirm: z.literal(true) }), z.object({ deleted: RunId })),
+  'runs.archive': method(ByRun.extend({ archived: z.boolean().default(true) }), RunSummary),
+  'runs.tag': method(
+    ByRun.extend({ add: z.array(Tag).max(50).default([]), remove: z.array(Tag).max(50).default([]) }),
+    RunSummary,
+  ),
+  'runs.note': method(ByRun.extend({ notes: z.string().max(100_000) }), RunSummary),
+  /** csv: one row per metric point (key, step, value); json: the run detail with every series and event. */
+  'runs.export': method(
+    ByRun.extend({ format: z.enum(['csv', 'json']).default('json') }),
+    z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() }),
+  ),
+  'experiments.list': method(
+    z.object({}),
+    z.object({ experiments: z.array(z.object({ name: z.string(), runs: z.number().int() })) }),
+  ),
+  /** The Chase plan of a config (ERK densities, floors, channel events, FLOPs) without training. */
+  'plan.compute': method(z.object({ config: ExperimentConfig }), PlanResponse),
+  /** Runs side by side: only the config settings that differ, and the result numbers. */
+  'compare.runs': method(z.object({ runIds: z.array(RunId).min(2).max(20) }), Comparison),
+  /** Starts a benchmark in its own trainer process; the record comes back `running`, a push event follows. */
+  'bench.run': method(z.object({ request: BenchRequest, runId: RunId.optional() }), BenchRecord),
+  'bench.list': method(
+    z.object({ runId: RunId.optional(), limit: z.number().int().min(1).max(10_000).default(200) }),
+    z.object({ benchmarks: z.array(BenchRecord) }),
+  ),
+  'bench.get': method(z.object({ benchId: BenchId }), BenchRecord),
+  'presets.list': method(
+    z.object({}),
+    z.object({
+      presets: z.array(
+        z.object({ name: z.string(), title: z.string(), description: z.string(), config: ExperimentConfig }),
+      ),
+    }),
+  ),
+  'system.info': method(z.object({}), SystemInfo),
+  'system.setConcurrency': method(
+    z.object({ concurrency: z.number().int().min(1).max(64) }),
+    z.object({ concurrency: z.number().int() }),
+  ),
+} as const
+
+export type WorkbenchMethods = typeof workbenchMethods
+export type WorkbenchMethod = keyof WorkbenchMethods
+/** What a caller may send (defaults not yet applied). */
+export type ApiRequest<M extends WorkbenchMethod> = z.input<WorkbenchMethods[M]['request']>
+/** What a handler receives (validated, defaults applied). */
+export type ParsedRequest<M extends WorkbenchMethod> = z.output<WorkbenchMethods[M]['request']>
+export type ApiResponse<M extends WorkbenchMethod> = z.output<WorkbenchMethods[M]['response']>
+
+export function isWorkbenchMethod(name: string): name is WorkbenchMethod {
+  return Object.hasOwn(workbenchMethods, name)
+}
