@@ -164,9 +164,10 @@ export const SparsityConfig = z.strictObject({
     label: 'dr(s) shape',
     description: 'Decay of the soft-bound density from d+Δ to d (cosine, as the paper).',
   }),
-  updateInterval: Duration.default({ value: 1000, unit: 'steps' }).meta({
+  // Defaults are the paper's proportions (ΔTp = 1000 of 80000 steps), so any run length gets its shape.
+  updateInterval: Duration.default({ value: 0.0125, unit: 'fraction' }).meta({
     label: 'Update interval ΔTp',
-    description: 'Steps (or epochs) between prune-and-grow updates.',
+    description: 'Steps, epochs or share of the run between prune-and-grow updates (the paper: 1000 steps of 80000).',
   }),
   exploration: ExplorationMode.default('soft-bound').meta({
     label: 'Exploration',
@@ -202,9 +203,9 @@ export const ChannelConfig = z.strictObject({
     .max(0.99, { message: 'channels.sparsity must be between 0 and 0.99' })
     .default(0.5)
     .meta({ label: 'Channel sparsity Sc', description: 'Final share of the prunable channels removed.' }),
-  interval: Duration.default({ value: 8000, unit: 'steps' }).meta({
+  interval: Duration.default({ value: 0.1, unit: 'fraction' }).meta({
     label: 'Event interval ΔT',
-    description: 'Steps (or epochs) between channel-pruning events; events fall at ΔTp/2 before each multiple.',
+    description: 'Steps, epochs or share of the run between channel events (the paper: 8000 of 80000); each falls ΔTp/2 before a multiple.',
   }),
   floorRatio: z
     .number()

@@ -8,7 +8,7 @@ describe('ExperimentConfig', () => {
     const config = ExperimentConfig.parse({})
     expect(config.sparsity.density).toBe(0.1)
     expect(config.channels.sparsity).toBe(0.5)
-    expect(config.sparsity.updateInterval).toEqual({ value: 1000, unit: 'steps' })
+    expect(config.sparsity.updateInterval).toEqual({ value: 0.0125, unit: 'fraction' })
     expect(config.system.seed).toBe(41)
   })
 
