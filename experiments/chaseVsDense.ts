@@ -17,7 +17,9 @@ import { EventEmitter } from '../src/trainer/runtime/eventEmitter'
 import { RunControl } from '../src/trainer/training/runControl'
 import { runTraining } from '../src/trainer/training/runTraining'
 
-const { values } = parseArgs({ options: { epochs: { type: 'string' }, train: { type: 'string' }, backend: { type: 'string' } } })
+const { values } = parseArgs({
+  options: { epochs: { type: 'string' }, train: { type: 'string' }, backend: { type: 'string' } },
+})
 
 async function train(label: string, sets: string[]): Promise<TrainerToHost[]> {
   const base = { ...getPreset('quick-fashion-mnist')!.config, preset: 'quick-fashion-mnist' }
@@ -30,7 +32,11 @@ async function train(label: string, sets: string[]): Promise<TrainerToHost[]> {
   const messages: TrainerToHost[] = []
   const port: ParentPort = { postMessage: (m) => void messages.push(m), onMessage() {} }
   const started = performance.now()
-  await runTraining({ runId: label, config, runDir: mkdtempSync(join(tmpdir(), `exp-${label}-`)) }, new EventEmitter(port), new RunControl())
+  await runTraining(
+    { runId: label, config, runDir: mkdtempSync(join(tmpdir(), `exp-${label}-`)) },
+    new EventEmitter(port),
+    new RunControl(),
+  )
   const done = messages.find((m): m is TrainerEvent<'done'> => m.type === 'done')!
   console.log(
     `${label.padEnd(18)} test acc best ${pct(done.result.best.testAccuracy)} final ${pct(done.result.final.testAccuracy)} ` +
@@ -42,8 +48,10 @@ async function train(label: string, sets: string[]): Promise<TrainerToHost[]> {
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`
-const snapshots = (messages: TrainerToHost[]) => messages.filter((m): m is TrainerEvent<'layerSnapshot'> => m.type === 'layerSnapshot')
-const resultOf = (messages: TrainerToHost[]) => messages.find((m): m is TrainerEvent<'done'> => m.type === 'done')!.result
+const snapshots = (messages: TrainerToHost[]) =>
+  messages.filter((m): m is TrainerEvent<'layerSnapshot'> => m.type === 'layerSnapshot')
+const resultOf = (messages: TrainerToHost[]) =>
+  messages.find((m): m is TrainerEvent<'done'> => m.type === 'done')!.result
 
 /** Percentile rank (0 = lowest) of each removed channel's UMM among the channels alive just before the event. */
 function removalRanks(messages: TrainerToHost[]): number[] {
@@ -51,9 +59,13 @@ function removalRanks(messages: TrainerToHost[]): number[] {
   let before: TrainerEvent<'layerSnapshot'> | undefined
   for (const m of messages) {
     if (m.type === 'layerSnapshot') {
-      const removedNow = before && m.layers.some((l, i) => l.alive.some((a, c) => a === 0 && before!.layers[i]!.alive[c] === 1))
+      const removedNow =
+        before &&
+        m.layers.some((l, i) => l.alive.some((a, c) => a === 0 && before!.layers[i]!.alive[c] === 1))
       if (removedNow && before) {
-        const pool = before.layers.flatMap((l) => l.umm.filter((_, c) => l.alive[c] === 1)).sort((a, b) => a - b)
+        const pool = before.layers
+          .flatMap((l) => l.umm.filter((_, c) => l.alive[c] === 1))
+          .sort((a, b) => a - b)
         for (const [i, layer] of m.layers.entries()) {
           layer.alive.forEach((a, c) => {
             if (a === 0 && before!.layers[i]!.alive[c] === 1) {
@@ -69,7 +81,9 @@ function removalRanks(messages: TrainerToHost[]): number[] {
   return ranks
 }
 
-function densitySpread(snapshot: TrainerEvent<'layerSnapshot'>): { group: string; std: number; mean: number }[] {
+function densitySpread(
+  snapshot: TrainerEvent<'layerSnapshot'>,
+): { group: string; std: number; mean: number }[] {
   return snapshot.layers.map((l) => {
     const alive = l.density.filter((_, c) => l.alive[c] === 1)
     const mean = alive.reduce((s, x) => s + x, 0) / alive.length
@@ -84,7 +98,9 @@ const chase = await train('chase (Sc=0.5)', [])
 const dst = await train('DST (Sc=0)', ['channels.enabled=false'])
 
 const gap = resultOf(dense).best.testAccuracy - resultOf(chase).best.testAccuracy
-console.log(`\n1. dense − Chase best test accuracy: ${(100 * gap).toFixed(2)} points (target ≤ 2): ${gap <= 0.02 ? 'PASS' : 'FAIL'}`)
+console.log(
+  `\n1. dense − Chase best test accuracy: ${(100 * gap).toFixed(2)} points (target ≤ 2): ${gap <= 0.02 ? 'PASS' : 'FAIL'}`,
+)
 
 const ranks = removalRanks(chase)
 const meanRank = ranks.reduce((s, r) => s + r, 0) / Math.max(1, ranks.length)
@@ -97,11 +113,15 @@ console.log(
 const dstSnapshots = snapshots(dst)
 const first = densitySpread(dstSnapshots[0]!)
 const last = densitySpread(dstSnapshots[dstSnapshots.length - 1]!)
-console.log('3. Sc = 0: per-channel density spread (std across a layer\'s channels), start → end of training')
+console.log("3. Sc = 0: per-channel density spread (std across a layer's channels), start → end of training")
 let widened = 0
 for (const [i, layer] of first.entries()) {
   const end = last[i]!
   if (end.std > layer.std) widened++
-  console.log(`   ${layer.group.padEnd(10)} mean ${layer.mean.toFixed(3)} std ${layer.std.toFixed(4)} → mean ${end.mean.toFixed(3)} std ${end.std.toFixed(4)} (×${(end.std / layer.std).toFixed(2)})`)
+  console.log(
+    `   ${layer.group.padEnd(10)} mean ${layer.mean.toFixed(3)} std ${layer.std.toFixed(4)} → mean ${end.mean.toFixed(3)} std ${end.std.toFixed(4)} (×${(end.std / layer.std).toFixed(2)})`,
+  )
 }
-console.log(`   widened in ${widened} of ${first.length} layers: ${widened === first.length ? 'PASS' : 'FAIL'}`)
+console.log(
+  `   widened in ${widened} of ${first.length} layers: ${widened === first.length ? 'PASS' : 'FAIL'}`,
+)

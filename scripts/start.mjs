@@ -41,7 +41,9 @@ function electronUnavailable() {
     timeout: 300_000,
   })
   if (result.status === 0 && electronBinaryPresent()) return null
-  const detail = (result.stderr || '').split('\n').find((l) => /error|ENOTFOUND|EAI_AGAIN|ECONN/i.test(l)) ?? 'download failed'
+  const detail =
+    (result.stderr || '').split('\n').find((l) => /error|ENOTFOUND|EAI_AGAIN|ECONN/i.test(l)) ??
+    'download failed'
   return `Electron’s binary could not be downloaded (${detail.trim().slice(0, 120)})`
 }
 
@@ -54,9 +56,12 @@ function electronBinaryPresent() {
 }
 
 function sqliteForElectronUnavailable() {
-  const electronVersion = JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')).version
+  const electronVersion = JSON.parse(
+    readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8'),
+  ).version
   const stamp = join(nativeDir, 'better-sqlite3', '.electron-version')
-  if (existsSync(sqliteBinding) && existsSync(stamp) && readFileSync(stamp, 'utf8') === electronVersion) return null
+  if (existsSync(sqliteBinding) && existsSync(stamp) && readFileSync(stamp, 'utf8') === electronVersion)
+    return null
   console.log(`Building better-sqlite3 for Electron ${electronVersion} (one time, about a minute)…`)
   const target = join(nativeDir, 'better-sqlite3')
   rmSync(target, { recursive: true, force: true })
@@ -68,10 +73,26 @@ function sqliteForElectronUnavailable() {
   const nodeGyp = process.env.npm_config_node_gyp
   const env = { ...process.env }
   delete env.npm_config_nodedir // a nodedir pointing at Node's headers would build for the wrong ABI
-  const args = ['rebuild', `--target=${electronVersion}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers', '--release']
+  const args = [
+    'rebuild',
+    `--target=${electronVersion}`,
+    '--runtime=electron',
+    '--dist-url=https://electronjs.org/headers',
+    '--release',
+  ]
   const result = nodeGyp
-    ? spawnSync(process.execPath, [nodeGyp, ...args], { cwd: target, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
-    : spawnSync('npx', ['--yes', 'node-gyp', ...args], { cwd: target, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
+    ? spawnSync(process.execPath, [nodeGyp, ...args], {
+        cwd: target,
+        env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        encoding: 'utf8',
+      })
+    : spawnSync('npx', ['--yes', 'node-gyp', ...args], {
+        cwd: target,
+        env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        encoding: 'utf8',
+      })
   if (result.status === 0 && existsSync(sqliteBinding)) {
     spawnSync('sh', ['-c', `printf %s "${electronVersion}" > "${stamp}"`])
     return null
@@ -81,9 +102,13 @@ function sqliteForElectronUnavailable() {
 
 function serve(reason) {
   console.log(`${reason}: starting the browser mode instead.`)
-  const child = spawn(process.execPath, [join(root, 'bin/chase-workbench'), 'serve', ...process.argv.slice(2)], {
-    stdio: 'inherit',
-  })
+  const child = spawn(
+    process.execPath,
+    [join(root, 'bin/chase-workbench'), 'serve', ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+    },
+  )
   child.on('exit', (code) => process.exit(code ?? 0))
 }
 

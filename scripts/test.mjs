@@ -11,7 +11,18 @@ const steps = [
   ['typecheck', 'node', ['scripts/typecheck.mjs']],
   ['lint', 'npm', ['run', '--silent', 'lint']],
   ['build', 'npx', ['--no-install', 'electron-vite', 'build']],
-  ['unit', 'npx', ['--no-install', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportDir}/unit.json`]],
+  [
+    'unit',
+    'npx',
+    [
+      '--no-install',
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${reportDir}/unit.json`,
+    ],
+  ],
   ['e2e', 'npx', ['--no-install', 'playwright', 'test']],
 ]
 
@@ -24,15 +35,25 @@ for (const [name, command, args] of steps) {
     stdio: 'inherit',
     env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: `${reportDir}/e2e.json` },
   })
-  console.log(`=== ${name}: ${result.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  console.log(
+    `=== ${name}: ${result.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  )
   if (result.status !== 0) {
     red = name
     break
   }
 }
 
-tally(`${reportDir}/unit.json`, (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests }))
-tally(`${reportDir}/e2e.json`, (r) => ({ passed: r.stats.expected, failed: r.stats.unexpected + r.stats.flaky, skipped: r.stats.skipped }))
+tally(`${reportDir}/unit.json`, (r) => ({
+  passed: r.numPassedTests,
+  failed: r.numFailedTests,
+  skipped: r.numPendingTests + r.numTodoTests,
+}))
+tally(`${reportDir}/e2e.json`, (r) => ({
+  passed: r.stats.expected,
+  failed: r.stats.unexpected + r.stats.flaky,
+  skipped: r.stats.skipped,
+}))
 
 if (red && counts.failed === 0) counts.failed = 1 // a red typecheck, lint or build counts as a failure too
 console.log(`\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`)

@@ -12,7 +12,12 @@ contextBridge.exposeInMainWorld('workbench', {
   methods: [...workbenchMethodNames],
   async request(method: string, params: unknown): Promise<unknown> {
     if (typeof method !== 'string' || !allowed.has(method)) {
-      throw new Error(encodeIpcError({ code: 'unknown-method', message: `Unknown method "${String(method).slice(0, 64)}"` }))
+      throw new Error(
+        encodeIpcError({
+          code: 'unknown-method',
+          message: `Unknown method "${String(method).slice(0, 64)}"`,
+        }),
+      )
     }
     const reply = (await ipcRenderer.invoke(ipcCallChannel(method), params)) as IpcReply
     if (reply.ok) return reply.result

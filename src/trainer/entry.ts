@@ -29,16 +29,21 @@ port.onMessage((message) => {
     case 'start':
     case 'bench':
       if (busy) {
-        emitter.send({ type: 'log', level: 'error', message: `ignored "${message.type}": this trainer is already busy` })
+        emitter.send({
+          type: 'log',
+          level: 'error',
+          message: `ignored "${message.type}": this trainer is already busy`,
+        })
         return
       }
       busy = true
-      void (message.type === 'start'
-        ? runTraining(message, emitter, control).then(() => finish(0))
-        : runInferenceBench(message.request).then(async (result) => {
-            emitter.send({ type: 'benchDone', benchId: message.benchId, result })
-            await finish(0)
-          })
+      void (
+        message.type === 'start'
+          ? runTraining(message, emitter, control).then(() => finish(0))
+          : runInferenceBench(message.request).then(async (result) => {
+              emitter.send({ type: 'benchDone', benchId: message.benchId, result })
+              await finish(0)
+            })
       ).catch(async (error: unknown) => {
         emitter.send(describeFailure(error))
         await finish(1)

@@ -59,7 +59,9 @@ export function startTrainer(runDir: string, config: ExperimentConfig, resumeFro
         const found = messages.find(predicate)
         if (found) return resolveMessage(found)
         waiters.push({ predicate, resolve: resolveMessage })
-        void exited.then(({ code, signal }) => reject(new Error(`trainer exited (${code ?? signal}) before the awaited message`)))
+        void exited.then(({ code, signal }) =>
+          reject(new Error(`trainer exited (${code ?? signal}) before the awaited message`)),
+        )
       }),
   }
 }

@@ -25,7 +25,10 @@ function diagnosticsFor(runtimeDir: string, source: string): string[] {
 
 describe('runtime boundaries', () => {
   it('rejects node:fs in shared code', () => {
-    const errors = diagnosticsFor('src/shared', "import { readFileSync } from 'node:fs'\nexport const r = readFileSync\n")
+    const errors = diagnosticsFor(
+      'src/shared',
+      "import { readFileSync } from 'node:fs'\nexport const r = readFileSync\n",
+    )
     expect(errors.join('\n')).toMatch(/Cannot find (module|name) 'node:fs'/)
   })
 
@@ -35,7 +38,10 @@ describe('runtime boundaries', () => {
   })
 
   it('rejects node:fs in the renderer', () => {
-    const errors = diagnosticsFor('src/renderer', "import { readFileSync } from 'node:fs'\nexport const r = readFileSync\n")
+    const errors = diagnosticsFor(
+      'src/renderer',
+      "import { readFileSync } from 'node:fs'\nexport const r = readFileSync\n",
+    )
     expect(errors.join('\n')).toMatch(/Cannot find (module|name) 'node:fs'/)
   })
 
@@ -45,7 +51,12 @@ describe('runtime boundaries', () => {
   })
 
   it('allows node:fs in the trainer and electron in main (the probe itself is sound)', () => {
-    expect(diagnosticsFor('src/trainer', "import { readFileSync } from 'node:fs'\nexport const r = readFileSync\n")).toEqual([])
+    expect(
+      diagnosticsFor(
+        'src/trainer',
+        "import { readFileSync } from 'node:fs'\nexport const r = readFileSync\n",
+      ),
+    ).toEqual([])
     expect(diagnosticsFor('src/main', "import { app } from 'electron'\nexport const a = app\n")).toEqual([])
   })
 })

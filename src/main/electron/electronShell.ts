@@ -9,7 +9,10 @@ import { mainWindowOptions, showWhenReady } from './mainWindow'
 import { denyNavigation, hardenSession } from './security'
 import { utilityTrainerLauncher } from './utilityTrainerLauncher'
 
-type ElectronModule = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'ipcMain' | 'session' | 'utilityProcess'>
+type ElectronModule = Pick<
+  typeof Electron,
+  'app' | 'BrowserWindow' | 'ipcMain' | 'session' | 'utilityProcess'
+>
 
 export interface ElectronShell {
   readonly host: Host
@@ -21,7 +24,10 @@ export interface ElectronShell {
  * The desktop shell, thin on purpose: it opens the host (the same core as the CLI and `serve`, the
  * same database), puts its API behind IPC, and shows one hardened window. Everything else is the host's.
  */
-export async function startElectronShell(electron: ElectronModule, outDir = dirname(fileURLToPath(import.meta.url))): Promise<ElectronShell> {
+export async function startElectronShell(
+  electron: ElectronModule,
+  outDir = dirname(fileURLToPath(import.meta.url)),
+): Promise<ElectronShell> {
   const { app, BrowserWindow, ipcMain, session, utilityProcess } = electron
   const logger = streamLogger(process.stderr)
   const rendererUrl = process.env.ELECTRON_RENDERER_URL
@@ -37,7 +43,11 @@ export async function startElectronShell(electron: ElectronModule, outDir = dirn
 
   const host = createHost({
     paths: resolveDataPaths({ env: process.env }),
-    launcher: utilityTrainerLauncher(app, utilityProcess.fork.bind(utilityProcess), join(outDir, 'trainer.js')),
+    launcher: utilityTrainerLauncher(
+      app,
+      utilityProcess.fork.bind(utilityProcess),
+      join(outDir, 'trainer.js'),
+    ),
     shell: 'electron',
     logger,
   })

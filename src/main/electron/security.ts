@@ -18,7 +18,9 @@ export const contentSecurityPolicy = [
 /** Sends the CSP with every response and refuses every permission (camera, notifications, …). */
 export function hardenSession(session: Session): void {
   session.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } })
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] },
+    })
   })
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
 }

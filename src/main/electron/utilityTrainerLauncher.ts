@@ -1,7 +1,11 @@
 import type { App, UtilityProcess } from 'electron'
 import type { TrainerExit, TrainerLauncher, TrainerProcess } from '../host/trainerLauncher'
 
-type Fork = (modulePath: string, args: string[], options: { serviceName: string; env: NodeJS.ProcessEnv; stdio: 'pipe' }) => UtilityProcess
+type Fork = (
+  modulePath: string,
+  args: string[],
+  options: { serviceName: string; env: NodeJS.ProcessEnv; stdio: 'pipe' },
+) => UtilityProcess
 
 /**
  * Starts each trainer as an Electron utility process (`serviceName` = `trainer-<runId>`), the way VS Code

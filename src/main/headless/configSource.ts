@@ -22,7 +22,8 @@ export function loadConfig(source: ConfigSource): ExperimentConfig {
   let origin: string
   if (source.preset) {
     const preset = getPreset(source.preset)
-    if (!preset) throw new UsageError(`unknown preset "${source.preset}": choose one of ${presetNames().join(', ')}`)
+    if (!preset)
+      throw new UsageError(`unknown preset "${source.preset}": choose one of ${presetNames().join(', ')}`)
     base = { ...structuredClone(preset.config), preset: preset.name }
     origin = `preset ${preset.name}`
   } else if (source.configFile) {
@@ -48,7 +49,9 @@ function readConfigFile(path: string): Record<string, unknown> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     throw new UsageError(
-      code === 'ENOENT' ? `config file ${path} does not exist` : `cannot read config file ${path} (${code ?? error})`,
+      code === 'ENOENT'
+        ? `config file ${path} does not exist`
+        : `cannot read config file ${path} (${code ?? error})`,
     )
   }
   let value: unknown

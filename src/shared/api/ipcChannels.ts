@@ -5,7 +5,8 @@ export const ipcCallChannel = (method: string): string => `workbench:call:${meth
 export const ipcEventChannel = 'workbench:event'
 
 /** What an IPC call returns: the result, or the error body (exceptions lose their shape across IPC). */
-export type IpcReply = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: ApiErrorBody }
+export type IpcReply =
+  { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: ApiErrorBody }
 
 /**
  * Errors crossing Electron's contextBridge keep only their message, so the preload rejects with an

@@ -12,7 +12,10 @@ export function configIssues(error: z.ZodError): ConfigIssue[] {
     const path = issue.path.map(String).join('.')
     if (issue.code === 'unrecognized_keys') {
       const keys = issue.keys.map((k) => (path ? `${path}.${k}` : k))
-      return { path, message: `unknown setting ${keys.join(', ')}: check the spelling (see --help for the fields)` }
+      return {
+        path,
+        message: `unknown setting ${keys.join(', ')}: check the spelling (see --help for the fields)`,
+      }
     }
     if (issue.code === 'invalid_value' && 'values' in issue) {
       return { path, message: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` }

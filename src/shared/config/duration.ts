@@ -28,13 +28,17 @@ export function parseDuration(text: string): Duration | undefined {
   return { value, unit: 'steps' }
 }
 
-export const Duration = z.preprocess((input) => {
-  if (typeof input === 'number') return { value: input, unit: 'steps' }
-  if (typeof input === 'string') return parseDuration(input) ?? input
-  return input
-}, DurationObject.refine((d) => d.unit !== 'fraction' || d.value <= 1, {
-  message: 'a fraction of the run must be between 0 and 1 (write "50%" or {"value": 0.5, "unit": "fraction"})',
-}))
+export const Duration = z.preprocess(
+  (input) => {
+    if (typeof input === 'number') return { value: input, unit: 'steps' }
+    if (typeof input === 'string') return parseDuration(input) ?? input
+    return input
+  },
+  DurationObject.refine((d) => d.unit !== 'fraction' || d.value <= 1, {
+    message:
+      'a fraction of the run must be between 0 and 1 (write "50%" or {"value": 0.5, "unit": "fraction"})',
+  }),
+)
 
 /** Converts a duration to whole optimizer steps for a run of `stepsPerEpoch` × `epochs`. */
 export function durationToSteps(duration: Duration, stepsPerEpoch: number, epochs: number): number {

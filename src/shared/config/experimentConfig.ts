@@ -27,9 +27,14 @@ export type BackendName = Exclude<BackendChoice, 'auto'>
 export const ModelConfig = z.strictObject({
   arch: z
     .string()
-    .min(1, { message: 'model.arch is required: pick one of the models `chase-workbench model --list` shows' })
+    .min(1, {
+      message: 'model.arch is required: pick one of the models `chase-workbench model --list` shows',
+    })
     .default('cnn-small')
-    .meta({ label: 'Architecture', description: 'Network to train (a ModelSpec name: cnn-small, vgg19, resnet50, …).' }),
+    .meta({
+      label: 'Architecture',
+      description: 'Network to train (a ModelSpec name: cnn-small, vgg19, resnet50, …).',
+    }),
   widthMultiplier: z
     .number()
     .positive({ message: 'model.widthMultiplier must be above 0 (1 = the paper width, 0.25 = a quarter)' })
@@ -46,13 +51,11 @@ export const DataConfig = z.strictObject({
     label: 'Dataset',
     description: 'cifar10, cifar100, mnist, fashion-mnist, or synthetic (generated, for demos and tests).',
   }),
-  path: z
-    .string()
-    .optional()
-    .meta({
-      label: 'Data folder',
-      description: 'Folder holding the dataset files; empty searches the usual places (see `chase-workbench doctor`).',
-    }),
+  path: z.string().optional().meta({
+    label: 'Data folder',
+    description:
+      'Folder holding the dataset files; empty searches the usual places (see `chase-workbench doctor`).',
+  }),
   validationSplit: z
     .number()
     .min(0, { message: 'data.validationSplit must be between 0 and 0.5' })
@@ -126,12 +129,10 @@ export const OptimConfig = z.strictObject({
     .max(0.999, { message: 'optim.momentum must be below 1' })
     .default(0.9)
     .meta({ label: 'Momentum', description: 'SGD momentum (no dampening, no Nesterov).' }),
-  weightDecay: z
-    .number()
-    .min(0)
-    .max(0.1)
-    .default(5e-4)
-    .meta({ label: 'Weight decay', description: 'L2 added to every gradient, BN and biases included (as the paper).' }),
+  weightDecay: z.number().min(0).max(0.1).default(5e-4).meta({
+    label: 'Weight decay',
+    description: 'L2 added to every gradient, BN and biases included (as the paper).',
+  }),
 })
 
 export const SparseInit = z.enum(['ERK', 'ER', 'uniform'])
@@ -154,12 +155,10 @@ export const SparsityConfig = z.strictObject({
     label: 'Sparse init',
     description: 'Per-layer starting densities: ERK (the paper), ER, or uniform.',
   }),
-  softBoundIncrement: fraction('sparsity.softBoundIncrement')
-    .default(0.05)
-    .meta({
-      label: 'Soft-bound Δ',
-      description: 'Overshoot above d, in units of N: after each grow the net holds dr(s)·N, dr going d+Δ → d.',
-    }),
+  softBoundIncrement: fraction('sparsity.softBoundIncrement').default(0.05).meta({
+    label: 'Soft-bound Δ',
+    description: 'Overshoot above d, in units of N: after each grow the net holds dr(s)·N, dr going d+Δ → d.',
+  }),
   densitySchedule: DensitySchedule.default('cosine').meta({
     label: 'dr(s) shape',
     description: 'Decay of the soft-bound density from d+Δ to d (cosine, as the paper).',
@@ -167,11 +166,13 @@ export const SparsityConfig = z.strictObject({
   // Defaults are the paper's proportions (ΔTp = 1000 of 80000 steps), so any run length gets its shape.
   updateInterval: Duration.default({ value: 0.0125, unit: 'fraction' }).meta({
     label: 'Update interval ΔTp',
-    description: 'Steps, epochs or share of the run between prune-and-grow updates (the paper: 1000 steps of 80000).',
+    description:
+      'Steps, epochs or share of the run between prune-and-grow updates (the paper: 1000 steps of 80000).',
   }),
   exploration: ExplorationMode.default('soft-bound').meta({
     label: 'Exploration',
-    description: 'soft-bound = prune to d·N then grow to dr(s)·N (Chase/MEST); classic = RigL-style; static = fixed mask.',
+    description:
+      'soft-bound = prune to d·N then grow to dr(s)·N (Chase/MEST); classic = RigL-style; static = fixed mask.',
   }),
   softBoundEnd: Duration.default({ value: 0.8125, unit: 'fraction' }).meta({
     label: 'Soft-bound end T_d',
@@ -181,9 +182,10 @@ export const SparsityConfig = z.strictObject({
     label: 'After T_d',
     description: 'classic-dst keeps exploring at the budget; frozen fixes the topology.',
   }),
-  dstRateStart: fraction('sparsity.dstRateStart')
-    .default(0.5)
-    .meta({ label: 'DST rate start', description: 'Classic-DST prune rate at step 0 (cosine over the whole run).' }),
+  dstRateStart: fraction('sparsity.dstRateStart').default(0.5).meta({
+    label: 'DST rate start',
+    description: 'Classic-DST prune rate at step 0 (cosine over the whole run).',
+  }),
   dstRateEnd: fraction('sparsity.dstRateEnd')
     .default(0.005)
     .meta({ label: 'DST rate end', description: 'Classic-DST prune rate at the last step.' }),
@@ -205,7 +207,8 @@ export const ChannelConfig = z.strictObject({
     .meta({ label: 'Channel sparsity Sc', description: 'Final share of the prunable channels removed.' }),
   interval: Duration.default({ value: 0.1, unit: 'fraction' }).meta({
     label: 'Event interval ΔT',
-    description: 'Steps, epochs or share of the run between channel events (the paper: 8000 of 80000); each falls ΔTp/2 before a multiple.',
+    description:
+      'Steps, epochs or share of the run between channel events (the paper: 8000 of 80000); each falls ΔTp/2 before a multiple.',
   }),
   floorRatio: z
     .number()
@@ -236,12 +239,13 @@ export const SelectionConfig = z.strictObject({
   }),
   window: Duration.default({ value: 0.1875, unit: 'fraction' }).meta({
     label: 'Selection window',
-    description: 'The best checkpoint is chosen among the epochs in this final stretch (the paper: last 30 of 160).',
+    description:
+      'The best checkpoint is chosen among the epochs in this final stretch (the paper: last 30 of 160).',
   }),
-  recalibrateBatchNorm: z
-    .boolean()
-    .default(true)
-    .meta({ label: 'BN recalibration', description: 'Recompute BN statistics after slimming (one training pass).' }),
+  recalibrateBatchNorm: z.boolean().default(true).meta({
+    label: 'BN recalibration',
+    description: 'Recompute BN statistics after slimming (one training pass).',
+  }),
 })
 
 export const SystemConfig = z.strictObject({
@@ -276,17 +280,25 @@ export const SystemConfig = z.strictObject({
   }),
 })
 
-export const ExperimentConfig = z.object({
-  name: z.string().max(200).default('').meta({ label: 'Run name', description: 'Empty uses the preset or model.' }),
-  preset: z.string().optional().meta({ label: 'Preset', description: 'The preset this config started from.' }),
-  model: ModelConfig.default(ModelConfig.parse({})),
-  data: DataConfig.default(DataConfig.parse({})),
-  optim: OptimConfig.default(OptimConfig.parse({})),
-  sparsity: SparsityConfig.default(SparsityConfig.parse({})),
-  channels: ChannelConfig.default(ChannelConfig.parse({})),
-  selection: SelectionConfig.default(SelectionConfig.parse({})),
-  system: SystemConfig.default(SystemConfig.parse({})),
-})
+export const ExperimentConfig = z
+  .object({
+    name: z
+      .string()
+      .max(200)
+      .default('')
+      .meta({ label: 'Run name', description: 'Empty uses the preset or model.' }),
+    preset: z
+      .string()
+      .optional()
+      .meta({ label: 'Preset', description: 'The preset this config started from.' }),
+    model: ModelConfig.default(ModelConfig.parse({})),
+    data: DataConfig.default(DataConfig.parse({})),
+    optim: OptimConfig.default(OptimConfig.parse({})),
+    sparsity: SparsityConfig.default(SparsityConfig.parse({})),
+    channels: ChannelConfig.default(ChannelConfig.parse({})),
+    selection: SelectionConfig.default(SelectionConfig.parse({})),
+    system: SystemConfig.default(SystemConfig.parse({})),
+  })
   .strict()
   .superRefine((config, ctx) => {
     const { density, softBoundIncrement } = config.sparsity

@@ -8,7 +8,9 @@ export type ConfigParseResult =
 /** Validates untrusted input (a form, a file, an API payload) into a full config, or every problem found. */
 export function parseExperimentConfig(input: unknown): ConfigParseResult {
   const result = ExperimentConfig.safeParse(input)
-  return result.success ? { ok: true, config: result.data } : { ok: false, issues: configIssues(result.error) }
+  return result.success
+    ? { ok: true, config: result.data }
+    : { ok: false, issues: configIssues(result.error) }
 }
 
 /** As `parseExperimentConfig`, but throws a `ConfigError` that lists the problems. */

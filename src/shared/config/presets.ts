@@ -17,7 +17,14 @@ export interface Preset {
  */
 const paperCommon = {
   data: { dataset: 'cifar100', validationSplit: 0.05 },
-  optim: { epochs: 160, batchSize: 100, lr: 0.1, lrSchedule: 'step', lrMilestones: [0.5, 0.75], lrDecay: 0.1 },
+  optim: {
+    epochs: 160,
+    batchSize: 100,
+    lr: 0.1,
+    lrSchedule: 'step',
+    lrMilestones: [0.5, 0.75],
+    lrDecay: 0.1,
+  },
   sparsity: {
     density: 0.1,
     init: 'ERK',

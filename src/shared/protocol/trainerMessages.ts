@@ -76,7 +76,11 @@ export const RunPhase = z.enum([
 ])
 export type RunPhase = z.infer<typeof RunPhase>
 
-export const MetricPoint = z.object({ key: z.string().min(1), step: z.number().int().min(0), value: z.number() })
+export const MetricPoint = z.object({
+  key: z.string().min(1),
+  step: z.number().int().min(0),
+  value: z.number(),
+})
 export type MetricPoint = z.infer<typeof MetricPoint>
 
 export const LayerChannels = z.object({
@@ -176,7 +180,14 @@ export const TrainerToHost = z.discriminatedUnion('type', [
     aliveAfter: z.number().int(),
     /** Highest score removed at this event. */
     threshold: z.number().nullable(),
-    removed: z.array(z.object({ group: z.string(), count: z.number().int().min(0), alive: z.number().int(), floor: z.number().int() })),
+    removed: z.array(
+      z.object({
+        group: z.string(),
+        count: z.number().int().min(0),
+        alive: z.number().int(),
+        floor: z.number().int(),
+      }),
+    ),
   }),
   event('maskUpdate', {
     step: z.number().int().min(0),

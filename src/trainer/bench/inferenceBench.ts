@@ -25,7 +25,9 @@ interface Contender {
  */
 export async function runInferenceBench(request: BenchRequest): Promise<BenchResult> {
   const backend = await initBackend(request.backend)
-  const { dense, slimmed, channelSparsity, model } = request.runDir ? fromRun(request.runDir) : fromModel(request)
+  const { dense, slimmed, channelSparsity, model } = request.runDir
+    ? fromRun(request.runDir)
+    : fromModel(request)
   try {
     const samples: BenchResult['samples'] = []
     for (const batchSize of request.batchSizes) {
@@ -46,7 +48,10 @@ export async function runInferenceBench(request: BenchRequest): Promise<BenchRes
         slimMs.push(time(slimmed))
       }
       x.dispose()
-      samples.push({ variant: 'dense', batchSize, latencyMs: denseMs }, { variant: 'slimmed', batchSize, latencyMs: slimMs })
+      samples.push(
+        { variant: 'dense', batchSize, latencyMs: denseMs },
+        { variant: 'slimmed', batchSize, latencyMs: slimMs },
+      )
     }
     const denseCost = modelCost(dense.spec).denseMacs
     const slimCost = modelCost(slimmed.spec).denseMacs
@@ -81,9 +86,14 @@ function fromRun(runDir: string) {
 function fromModel(request: BenchRequest) {
   if (!request.model) throw new Error('A benchmark needs a run (runDir) or a model name (model).')
   const datasetName = DatasetName.safeParse(request.dataset ?? defaultDatasetFor(request.model))
-  if (!datasetName.success) throw new Error(`Unknown dataset "${request.dataset}" for the benchmark input shape.`)
+  if (!datasetName.success)
+    throw new Error(`Unknown dataset "${request.dataset}" for the benchmark input shape.`)
   const info = datasets[datasetName.data]
-  const spec = buildModel(request.model, { input: info.input, classes: info.classes, widthMultiplier: request.widthMultiplier })
+  const spec = buildModel(request.model, {
+    input: info.input,
+    classes: info.classes,
+    widthMultiplier: request.widthMultiplier,
+  })
   const rng = Rng.fromSeed(request.seed, 4)
   const params = createParameters(spec, Rng.fromSeed(request.seed, 2))
   const alive = new Map<string, Uint8Array>()

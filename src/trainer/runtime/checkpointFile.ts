@@ -44,13 +44,21 @@ export function writeCheckpoint<Meta>(path: string, contents: CheckpointContents
   for (const [name, tensor] of contents.tensors) {
     const bytes = new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength)
     const padding = (8 - (bytes.byteLength % 8)) % 8
-    entries.push({ name, dtype: dtypeOf(tensor.data), shape: [...tensor.shape], offset, byteLength: bytes.byteLength })
+    entries.push({
+      name,
+      dtype: dtypeOf(tensor.data),
+      shape: [...tensor.shape],
+      offset,
+      byteLength: bytes.byteLength,
+    })
     chunks.push(bytes)
     hash.update(bytes)
     if (padding > 0) chunks.push(new Uint8Array(padding))
     offset += bytes.byteLength + padding
   }
-  const header = Buffer.from(JSON.stringify({ meta: contents.meta, tensors: entries, sha256: hash.digest('hex') }))
+  const header = Buffer.from(
+    JSON.stringify({ meta: contents.meta, tensors: entries, sha256: hash.digest('hex') }),
+  )
   const length = Buffer.alloc(4)
   length.writeUInt32LE(header.byteLength)
 
@@ -78,7 +86,8 @@ export function readCheckpoint<Meta>(path: string): CheckpointContents<Meta> {
   } catch (error) {
     throw new Error(`Cannot read checkpoint ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`)
   }
-  const corrupt = (why: string) => new Error(`Checkpoint ${path} is unusable (${why}); resume from an earlier one or start over.`)
+  const corrupt = (why: string) =>
+    new Error(`Checkpoint ${path} is unusable (${why}); resume from an earlier one or start over.`)
   if (file.subarray(0, MAGIC.length).toString() !== MAGIC) throw corrupt('not a Chase Workbench checkpoint')
   const headerLength = file.readUInt32LE(MAGIC.length)
   const dataStart = MAGIC.length + 4 + headerLength

@@ -44,7 +44,12 @@ export function connectParentPort(): TrainerPort {
       subscribe((raw) => {
         const parsed = HostToTrainer.safeParse(raw)
         if (parsed.success) listener(parsed.data)
-        else send({ type: 'log', level: 'error', message: `ignored a malformed host message: ${parsed.error.message}` })
+        else
+          send({
+            type: 'log',
+            level: 'error',
+            message: `ignored a malformed host message: ${parsed.error.message}`,
+          })
       })
     },
   }

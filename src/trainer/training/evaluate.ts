@@ -11,7 +11,11 @@ export interface Evaluation {
 }
 
 /** One inference-mode pass over an evaluation stream (exactly one epoch of it). */
-export async function evaluate(spec: ModelSpec, params: ModelParams, stream: BatchStream): Promise<Evaluation> {
+export async function evaluate(
+  spec: ModelSpec,
+  params: ModelParams,
+  stream: BatchStream,
+): Promise<Evaluation> {
   let lossSum = 0
   let correct = 0
   let count = 0
@@ -21,7 +25,13 @@ export async function evaluate(spec: ModelSpec, params: ModelParams, stream: Bat
       const x = tf.tensor4d(batch.images, [...batch.shape])
       const labels = tf.tensor1d(batch.labels, 'int32')
       const { logits } = forward(spec, params, x, { training: false })
-      const losses = tf.losses.softmaxCrossEntropy(tf.oneHot(labels, spec.classes), logits, undefined, undefined, tf.Reduction.NONE)
+      const losses = tf.losses.softmaxCrossEntropy(
+        tf.oneHot(labels, spec.classes),
+        logits,
+        undefined,
+        undefined,
+        tf.Reduction.NONE,
+      )
       return [tf.sum(losses), tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32'))]
     })
     lossSum += lossTotal!.dataSync()[0]!

@@ -53,11 +53,18 @@ export async function finishRun(input: FinishInput): Promise<RunResult> {
     emitter.send({ type: 'phase', phase: 'exporting' })
     const modelDir = join(input.runDir, 'slimmed-model')
     await exportLayersModel(slim.spec, slim.params, modelDir)
-    saveSlimmedNetwork(join(input.runDir, 'slimmed.ckpt'), { denseSpec: spec, spec: slim.spec, params: slim.params })
+    saveSlimmedNetwork(join(input.runDir, 'slimmed.ckpt'), {
+      denseSpec: spec,
+      spec: slim.spec,
+      params: slim.params,
+    })
 
     const macs = engine.forwardMacs()
     const plan = engine.plan
-    const aliveChannels = [...engine.aliveChannels().values()].reduce((sum, a) => sum + a.reduce((s, x) => s + x, 0), 0)
+    const aliveChannels = [...engine.aliveChannels().values()].reduce(
+      (sum, a) => sum + a.reduce((s, x) => s + x, 0),
+      0,
+    )
     const trainableSize = (params: ModelParams) =>
       [...params.values()].filter((v) => v.trainable).reduce((sum, v) => sum + v.size, 0)
     const denseParameters = trainableSize(parts.params)
@@ -70,7 +77,10 @@ export async function finishRun(input: FinishInput): Promise<RunResult> {
         validationAccuracy: best?.validationAccuracy ?? input.final.validation?.accuracy ?? null,
         testAccuracy: best?.testAccuracy ?? input.final.test.accuracy,
       },
-      final: { validationAccuracy: input.final.validation?.accuracy ?? null, testAccuracy: input.final.test.accuracy },
+      final: {
+        validationAccuracy: input.final.validation?.accuracy ?? null,
+        testAccuracy: input.final.test.accuracy,
+      },
       slimmedTestAccuracy: slimmed.accuracy,
       recalibratedTestAccuracy: recalibrated?.accuracy ?? null,
       density: engine.nonzeros() / plan.maskableWeights,

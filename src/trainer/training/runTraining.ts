@@ -10,14 +10,25 @@ import { Rng } from '../../shared/rng'
 import { initBackend } from '../backend/pickBackend'
 import { SparseEngine } from '../chase/sparseEngine'
 import { Sgd } from '../chase/sgd'
-import { createBatchStream, createEvalStream, loadDataset, type BatchStream, type LoadedDataset } from '../data'
+import {
+  createBatchStream,
+  createEvalStream,
+  loadDataset,
+  type BatchStream,
+  type LoadedDataset,
+} from '../data'
 import { createParameters, type ModelParams } from '../model/parameters'
 import type { EventEmitter } from '../runtime/eventEmitter'
 import { evaluate } from './evaluate'
 import { finishRun } from './finishRun'
 import type { RunControl } from './runControl'
 import { TrainStep } from './trainStep'
-import { loadTrainingState, saveTrainingState, type TrainingParts, type TrainingProgress } from './trainingState'
+import {
+  loadTrainingState,
+  saveTrainingState,
+  type TrainingParts,
+  type TrainingProgress,
+} from './trainingState'
 
 /** Independent RNG streams of one run (the data pipeline uses its own, 1001+). */
 const streams = { init: 2, masks: 3 } as const
@@ -35,7 +46,11 @@ export type TrainingOutcome = 'completed' | 'stopped'
  * One whole run in this process: backend, data, model, the Chase loop with its per-epoch evaluation and
  * checkpoints, then the end of training (best checkpoint, slimming, BN recalibration, export).
  */
-export async function runTraining(request: TrainingRequest, emitter: EventEmitter, control: RunControl): Promise<TrainingOutcome> {
+export async function runTraining(
+  request: TrainingRequest,
+  emitter: EventEmitter,
+  control: RunControl,
+): Promise<TrainingOutcome> {
   const { config, runDir, runId } = request
   const seed = config.system.seed
   mkdirSync(runDir, { recursive: true })
@@ -79,10 +94,21 @@ export async function runTraining(request: TrainingRequest, emitter: EventEmitte
 
   const checkpointPath = join(runDir, 'checkpoint.ckpt')
   const bestPath = join(runDir, 'best.ckpt')
-  let progress: TrainingProgress = { step: 0, epochsCompleted: 0, stream: null, best: null, elapsedSeconds: 0, imagesSeen: 0 }
+  let progress: TrainingProgress = {
+    step: 0,
+    epochsCompleted: 0,
+    stream: null,
+    best: null,
+    elapsedSeconds: 0,
+    imagesSeen: 0,
+  }
   if (request.resumeFrom) {
     progress = loadTrainingState(request.resumeFrom, parts)
-    emitter.send({ type: 'log', level: 'info', message: `resumed from step ${progress.step} (${request.resumeFrom})` })
+    emitter.send({
+      type: 'log',
+      level: 'info',
+      message: `resumed from step ${progress.step} (${request.resumeFrom})`,
+    })
   }
 
   const normalization = { mean: data.info.mean, std: data.info.std }
@@ -94,18 +120,32 @@ export async function runTraining(request: TrainingRequest, emitter: EventEmitte
     ...(progress.stream ? { state: progress.stream } : {}),
   })
   const evalBatch = config.optim.evalBatchSize
-  const validationStream = data.validation ? createEvalStream(data.validation, { batchSize: evalBatch, normalization }) : null
+  const validationStream = data.validation
+    ? createEvalStream(data.validation, { batchSize: evalBatch, normalization })
+    : null
   const testStream = createEvalStream(data.test, { batchSize: evalBatch, normalization })
 
   const logEvery = config.system.logInterval
   const snapshotEvery = Math.max(1, durationToSteps(config.system.snapshotInterval, stepsPerEpoch, epochs))
-  const checkpointEvery = Math.max(1, durationToSteps(config.system.checkpointInterval, stepsPerEpoch, epochs))
-  const windowEpochs = Math.max(1, Math.round(durationToSteps(config.selection.window, stepsPerEpoch, epochs) / stepsPerEpoch))
+  const checkpointEvery = Math.max(
+    1,
+    durationToSteps(config.system.checkpointInterval, stepsPerEpoch, epochs),
+  )
+  const windowEpochs = Math.max(
+    1,
+    Math.round(durationToSteps(config.selection.window, stepsPerEpoch, epochs) / stepsPerEpoch),
+  )
   const selectOnTest = config.selection.checkpointOn === 'test' || !validationStream
 
   const save = (): void => {
     const bytes = saveTrainingState(checkpointPath, runId, parts, progress)
-    emitter.send({ type: 'checkpoint', step: progress.step, epoch: progress.epochsCompleted, path: checkpointPath, bytes })
+    emitter.send({
+      type: 'checkpoint',
+      step: progress.step,
+      epoch: progress.epochsCompleted,
+      path: checkpointPath,
+      bytes,
+    })
   }
   const postEngineEvents = (step: number): void => {
     const s = engine.scalars(step)
@@ -167,7 +207,8 @@ export async function runTraining(request: TrainingRequest, emitter: EventEmitte
         windowLoss = windowCorrect = windowImages = 0
       }
       if (channelEvent || maskUpdate) postEngineEvents(step)
-      if (step % snapshotEvery === 0 || channelEvent) emitter.send({ type: 'layerSnapshot', ...engine.snapshot(step) })
+      if (step % snapshotEvery === 0 || channelEvent)
+        emitter.send({ type: 'layerSnapshot', ...engine.snapshot(step) })
 
       const now = performance.now()
       if (now - rateStart > 1000) {
@@ -199,7 +240,12 @@ export async function runTraining(request: TrainingRequest, emitter: EventEmitte
         const score = selectOnTest ? test.accuracy : validation!.accuracy
         const inWindow = batch.epoch >= epochs - windowEpochs
         if (inWindow && (progress.best === null || score > progress.best.score)) {
-          progress.best = { epoch: batch.epoch, score, validationAccuracy: validation?.accuracy ?? null, testAccuracy: test.accuracy }
+          progress.best = {
+            epoch: batch.epoch,
+            score,
+            validationAccuracy: validation?.accuracy ?? null,
+            testAccuracy: test.accuracy,
+          }
           saveTrainingState(bestPath, runId, { params, optimizer: null, engine }, progress)
         }
         progress.elapsedSeconds = (performance.now() - started) / 1000

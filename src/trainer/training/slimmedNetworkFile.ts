@@ -28,7 +28,8 @@ export function saveSlimmedNetwork(path: string, network: SlimmedNetwork): numbe
 export function loadSlimmedNetwork(path: string): SlimmedNetwork {
   const { meta, tensors } = readCheckpoint<Meta>(path)
   const values = new Map<string, tf.Tensor>()
-  for (const [name, stored] of tensors) values.set(name, tf.tensor(stored.data as Float32Array, [...stored.shape]))
+  for (const [name, stored] of tensors)
+    values.set(name, tf.tensor(stored.data as Float32Array, [...stored.shape]))
   const params = parametersFrom(values)
   tf.dispose([...values.values()])
   return { denseSpec: meta.denseSpec, spec: meta.spec, params }

@@ -42,17 +42,27 @@ export interface TrainingParts {
  * Writes everything an exact resume needs: parameters (BN statistics included), momentum, masks, alive
  * vectors, the step, the data stream's RNG state and position, and the best-so-far record.
  */
-export function saveTrainingState(path: string, runId: string, parts: TrainingParts, progress: TrainingProgress): number {
+export function saveTrainingState(
+  path: string,
+  runId: string,
+  parts: TrainingParts,
+  progress: TrainingProgress,
+): number {
   const tensors = new Map<string, StoredTensor>()
   for (const [name, variable] of parts.params) {
-    tensors.set(`param/${name}`, { shape: variable.shape, data: Float32Array.from(variable.dataSync() as Float32Array) })
+    tensors.set(`param/${name}`, {
+      shape: variable.shape,
+      data: Float32Array.from(variable.dataSync() as Float32Array),
+    })
   }
   for (const [name, data] of parts.optimizer?.exportState() ?? []) {
     tensors.set(`momentum/${name}`, { shape: parts.params.get(name)!.shape, data })
   }
   const engineState = parts.engine.exportState()
-  for (const [name, mask] of Object.entries(engineState.masks)) tensors.set(`mask/${name}`, { shape: [mask.length], data: mask })
-  for (const [name, alive] of Object.entries(engineState.alive)) tensors.set(`alive/${name}`, { shape: [alive.length], data: alive })
+  for (const [name, mask] of Object.entries(engineState.masks))
+    tensors.set(`mask/${name}`, { shape: [mask.length], data: mask })
+  for (const [name, alive] of Object.entries(engineState.alive))
+    tensors.set(`alive/${name}`, { shape: [alive.length], data: alive })
   const meta: CheckpointMeta = { version: 1, runId, progress, trainingFlops: engineState.trainingFlops }
   return writeCheckpoint(path, { meta, tensors })
 }
@@ -60,7 +70,8 @@ export function saveTrainingState(path: string, runId: string, parts: TrainingPa
 /** Restores what `saveTrainingState` wrote into freshly built parts; returns the saved progress. */
 export function loadTrainingState(path: string, parts: TrainingParts): TrainingProgress {
   const { meta, tensors } = readCheckpoint<CheckpointMeta>(path)
-  if (meta.version !== 1) throw new Error(`Checkpoint ${path} has format version ${meta.version}; this workbench reads 1.`)
+  if (meta.version !== 1)
+    throw new Error(`Checkpoint ${path} has format version ${meta.version}; this workbench reads 1.`)
   const momentum = new Map<string, Float32Array>()
   const masks: Record<string, Uint8Array> = {}
   const alive: Record<string, Uint8Array> = {}
@@ -70,9 +81,14 @@ export function loadTrainingState(path: string, parts: TrainingParts): TrainingP
     const name = key.slice(slash + 1)
     if (kind === 'param') {
       const variable = parts.params.get(name)
-      if (!variable) throw new Error(`Checkpoint ${path} holds parameter "${name}" that this model does not have: was the config changed?`)
+      if (!variable)
+        throw new Error(
+          `Checkpoint ${path} holds parameter "${name}" that this model does not have: was the config changed?`,
+        )
       if (variable.size !== tensor.data.length) {
-        throw new Error(`Checkpoint ${path}: parameter "${name}" has ${tensor.data.length} values, the model ${variable.size}.`)
+        throw new Error(
+          `Checkpoint ${path}: parameter "${name}" has ${tensor.data.length} values, the model ${variable.size}.`,
+        )
       }
       tf.tidy(() => variable.assign(tf.tensor(tensor.data as Float32Array, variable.shape)))
     } else if (kind === 'momentum') momentum.set(name, tensor.data as Float32Array)

@@ -48,7 +48,10 @@ describe('the Electron shell', () => {
 
   it('sends a strict content security policy and refuses permissions', () => {
     let headers: Record<string, string[]> = {}
-    fake.sessionHooks.headers!({ responseHeaders: {} }, (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders))
+    fake.sessionHooks.headers!(
+      { responseHeaders: {} },
+      (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders),
+    )
     expect(headers['Content-Security-Policy']![0]).toMatch(/default-src 'self'; script-src 'self'/)
     let granted: boolean | undefined
     fake.sessionHooks.permissions!({}, 'media', (ok: boolean) => (granted = ok))
@@ -70,7 +73,10 @@ describe('the Electron shell', () => {
 
   it('answers a call from the app page and refuses one from an unknown sender', async () => {
     const handler = fake.handlers.get(ipcCallChannel('system.info'))!
-    const ok = (await handler({ sender: { id: 1 }, senderFrame: { url: `${appUrl}#/runs` } }, {})) as { ok: boolean; result: { shell: string } }
+    const ok = (await handler({ sender: { id: 1 }, senderFrame: { url: `${appUrl}#/runs` } }, {})) as {
+      ok: boolean
+      result: { shell: string }
+    }
     expect(ok).toMatchObject({ ok: true, result: { shell: 'electron' } })
     const refused = await handler({ sender: { id: 1 }, senderFrame: { url: 'https://example.com/' } }, {})
     expect(refused).toMatchObject({ ok: false, error: { code: 'unauthorized' } })

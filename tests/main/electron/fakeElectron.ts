@@ -16,7 +16,8 @@ export function createFakeElectron() {
     windowOpenHandler: Listener | undefined
     isDestroyed = () => false
     send = (...args: unknown[]) => void this.sent.push(args)
-    on = (event: string, listener: Listener) => void this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener])
+    on = (event: string, listener: Listener) =>
+      void this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener])
     once = this.on
     setWindowOpenHandler = (handler: Listener) => void (this.windowOpenHandler = handler)
   }
@@ -40,7 +41,8 @@ export function createFakeElectron() {
   const electron = {
     app: {
       whenReady: async () => undefined,
-      on: (event: string, listener: Listener) => void appListeners.set(event, [...(appListeners.get(event) ?? []), listener]),
+      on: (event: string, listener: Listener) =>
+        void appListeners.set(event, [...(appListeners.get(event) ?? []), listener]),
       quit() {},
       exit() {},
     },
@@ -52,7 +54,11 @@ export function createFakeElectron() {
         setPermissionRequestHandler: (hook: Listener) => void (sessionHooks.permissions = hook),
       },
     },
-    utilityProcess: { fork: () => { throw new Error('no trainer is started in this test') } },
+    utilityProcess: {
+      fork: () => {
+        throw new Error('no trainer is started in this test')
+      },
+    },
   }
   return { electron, appListeners, handlers, windows, sessionHooks, FakeWebContents }
 }

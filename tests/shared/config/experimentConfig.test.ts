@@ -17,7 +17,10 @@ describe('ExperimentConfig', () => {
     expect(result.ok).toBe(false)
     if (result.ok) return
     expect(result.issues).toEqual([
-      { path: 'sparsity.density', message: 'sparsity.density must be above 0 (0.1 keeps 10 % of the weights)' },
+      {
+        path: 'sparsity.density',
+        message: 'sparsity.density must be above 0 (0.1 keeps 10 % of the weights)',
+      },
     ])
   })
 
@@ -74,7 +77,13 @@ describe('presets', () => {
     const config = presetConfig('paper-vgg19-cifar100')
     expect(config.model.arch).toBe('vgg19')
     expect(config.data.dataset).toBe('cifar100')
-    expect(config.optim).toMatchObject({ epochs: 160, batchSize: 100, lr: 0.1, momentum: 0.9, weightDecay: 5e-4 })
+    expect(config.optim).toMatchObject({
+      epochs: 160,
+      batchSize: 100,
+      lr: 0.1,
+      momentum: 0.9,
+      weightDecay: 5e-4,
+    })
     expect(config.sparsity).toMatchObject({ density: 0.1, softBoundIncrement: 0.05, init: 'ERK' })
     expect(config.channels).toMatchObject({ sparsity: 0.5, floorRatio: 0.2, schedule: 'cubic', score: 'umm' })
     expect(config.channels.interval).toEqual({ value: 8000, unit: 'steps' })

@@ -31,12 +31,15 @@ describe('checkpoint files', () => {
 
   it('refuses a truncated or corrupted file with a clear message', () => {
     const path = join(folder(), 'c.ckpt')
-    writeCheckpoint(path, { meta: {}, tensors: new Map([['w', { shape: [64], data: new Float32Array(64).fill(1) }]]) })
+    writeCheckpoint(path, {
+      meta: {},
+      tensors: new Map([['w', { shape: [64], data: new Float32Array(64).fill(1) }]]),
+    })
     const bytes = readFileSync(path)
     writeFileSync(path, bytes.subarray(0, bytes.byteLength - 10))
     expect(() => readCheckpoint(path)).toThrow(/truncated tensor w/)
     const flipped = Buffer.from(bytes)
-    flipped[flipped.byteLength - 1] ^= 0xff
+    flipped[flipped.byteLength - 1] = flipped[flipped.byteLength - 1]! ^ 0xff
     writeFileSync(path, flipped)
     expect(() => readCheckpoint(path)).toThrow(/checksum mismatch/)
   })

@@ -7,7 +7,9 @@ import { startTrainer, tinyConfig } from '../../support/trainerProcess'
 
 describe('exact resume', () => {
   it('ends a run SIGKILLed mid-epoch and resumed with the weights of an uninterrupted run, bit for bit', async () => {
-    const config = tinyConfig({ system: { backend: 'wasm', logInterval: 4, checkpointInterval: { value: 5, unit: 'steps' } } })
+    const config = tinyConfig({
+      system: { backend: 'wasm', logInterval: 4, checkpointInterval: { value: 5, unit: 'steps' } },
+    })
 
     const straightDir = mkdtempSync(join(tmpdir(), 'resume-a-'))
     const straight = startTrainer(straightDir, config)
@@ -31,7 +33,10 @@ describe('exact resume', () => {
     const b = readCheckpoint<{ progress: { step: number } }>(join(killedDir, 'checkpoint.ckpt'))
     expect(b.meta.progress.step).toBe(a.meta.progress.step)
     expect([...b.tensors.keys()].sort()).toEqual([...a.tensors.keys()].sort())
-    const differing = [...a.tensors].filter(([name, t]) => Buffer.compare(Buffer.from(t.data.buffer), Buffer.from(b.tensors.get(name)!.data.buffer)) !== 0)
+    const differing = [...a.tensors].filter(
+      ([name, t]) =>
+        Buffer.compare(Buffer.from(t.data.buffer), Buffer.from(b.tensors.get(name)!.data.buffer)) !== 0,
+    )
     expect(differing.map(([name]) => name)).toEqual([])
   })
 })
