@@ -33,7 +33,7 @@ for (const [name, command, args] of steps) {
   const started = Date.now()
   const result = spawnSync(command, args, {
     stdio: 'inherit',
-    env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: `${reportDir}/e2e.json` },
+    env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: `${reportDir}/e2e.json`, E2E_SKIP_BUILD: '1' },
   })
   console.log(
     `=== ${name}: ${result.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
