@@ -129,3 +129,17 @@ export function exitCodeFor(outcome: FollowOutcome): number {
   if (outcome.run.status === 'completed') return 0
   return outcome.interrupted ? 130 : 1
 }
+
+/** What `train` and `resume` end with: follow the run, print its outcome (text or one JSON line), exit code. */
+export async function followAndReport(
+  host: Host,
+  runId: string,
+  io: CommandIo,
+  options: FollowOptions,
+): Promise<number> {
+  const outcome = await followRun(host, runId, io, options)
+  io.stdout.write(
+    options.json ? `${JSON.stringify(runOutcomeJson(outcome.run))}\n` : `${runOutcomeText(outcome.run)}\n`,
+  )
+  return exitCodeFor(outcome)
+}

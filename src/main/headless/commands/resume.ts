@@ -1,7 +1,7 @@
 import { parseCommandArgs, storeOptions } from '../args'
 import { cliLogger, openCliHost, type CliHostDeps } from '../cliHost'
 import { UsageError, type Command } from '../command'
-import { exitCodeFor, followRun, runOutcomeJson, runOutcomeText, type FollowOptions } from '../followRun'
+import { followAndReport, type FollowOptions } from '../followRun'
 
 const usage = `Usage: chase-workbench resume <run-id> [--db <file>] [--json]
 
@@ -27,16 +27,10 @@ export function resumeCommand(deps: CliHostDeps & Pick<FollowOptions, 'interrupt
             run.lastCheckpointStep === null ? 'from the start' : `from step ${run.lastCheckpointStep}`
           io.stderr.write(`Resuming run ${run.id} ${from}\n`)
         }
-        const outcome = await followRun(host, runId, io, {
+        return await followAndReport(host, runId, io, {
           json: values.json,
           ...(deps.interrupts ? { interrupts: deps.interrupts } : {}),
         })
-        io.stdout.write(
-          values.json
-            ? `${JSON.stringify(runOutcomeJson(outcome.run))}\n`
-            : `${runOutcomeText(outcome.run)}\n`,
-        )
-        return exitCodeFor(outcome)
       } finally {
         await host.close()
       }

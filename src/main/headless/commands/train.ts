@@ -2,7 +2,7 @@ import { parseCommandArgs, configOptions, storeOptions } from '../args'
 import { cliLogger, openCliHost, type CliHostDeps } from '../cliHost'
 import type { Command } from '../command'
 import { loadConfig } from '../configSource'
-import { exitCodeFor, followRun, runOutcomeJson, runOutcomeText, type FollowOptions } from '../followRun'
+import { followAndReport, type FollowOptions } from '../followRun'
 
 const usage = `Usage: chase-workbench train (--preset <name> | --config <file.json>) [--set key=value ...] [options]
 
@@ -54,16 +54,10 @@ export function trainCommand(deps: CliHostDeps & Pick<FollowOptions, 'interrupts
         })
         if (!values.json)
           io.stderr.write(`Run ${run.id} (${run.name}) started; data in ${host.store.paths.dataDir}\n`)
-        const outcome = await followRun(host, run.id, io, {
+        return await followAndReport(host, run.id, io, {
           json: values.json,
           ...(deps.interrupts ? { interrupts: deps.interrupts } : {}),
         })
-        io.stdout.write(
-          values.json
-            ? `${JSON.stringify(runOutcomeJson(outcome.run))}\n`
-            : `${runOutcomeText(outcome.run)}\n`,
-        )
-        return exitCodeFor(outcome)
       } finally {
         await host.close()
       }

@@ -1,0 +1,166 @@
+import { fork } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { availableParallelism, cpus, freemem, platform, arch, release, totalmem } from 'node:os'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { BackendSurvey, type BackendDescription } from '../../../trainer/backend/backendDescription'
+import { UsageError, type Command, type CommandIo } from '../command'
+
+/**
+ * One block of the report: a JSON value under `key` and the same facts as text lines. To add one
+ * (datasets, say), write a section and append it to `doctorSections`; nothing else changes.
+ */
+export interface DoctorSection {
+  readonly key: string
+  readonly title: string
+  collect(context: DoctorContext): Promise<{ json: unknown; lines: string[] }>
+}
+
+export interface DoctorContext {
+  readonly io: CommandIo
+  /** wasm threads to probe with (`--threads`); undefined = what a run would use. */
+  readonly threads: number | undefined
+}
+
+// The backends are started in a child process: tfjs (and any native TensorFlow) never loads into the
+// CLI, and a native library that crashes on load takes down the probe, not the doctor.
+const describeEntry = fileURLToPath(
+  new URL('../../../trainer/backend/describeBackendsMain.ts', import.meta.url),
+)
+const probeTimeoutMs = 120_000
+
+export const backendsSection: DoctorSection = {
+  key: 'compute',
+  title: 'Compute backends',
+  async collect({ threads }) {
+    const survey = await surveyBackends(threads)
+    const width = Math.max(...survey.backends.map((b) => b.name.length))
+    const lines = survey.backends.map(
+      (b) =>
+        `${b.name.padEnd(width)}  ${b.available ? 'available    ' : 'not available'}  ${backendDetail(b)}`,
+    )
+    lines.push(`auto picks: ${survey.autoPick ?? 'nothing (no backend starts)'}`)
+    return { json: survey, lines }
+  },
+}
+
+export const machineSection: DoctorSection = {
+  key: 'machine',
+  title: 'Machine',
+  async collect() {
+    const processors = cpus()
+    const machine = {
+      cpuModel: processors[0]?.model.trim() ?? 'unknown',
+      cores: processors.length,
+      usableCores: availableParallelism(),
+      memoryBytes: totalmem(),
+      freeMemoryBytes: freemem(),
+      node: process.version,
+      platform: `${platform()} ${release()} ${arch()}`,
+    }
+    const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`
+    const usable = machine.usableCores === machine.cores ? '' : `, ${machine.usableCores} usable`
+    return {
+      json: machine,
+      lines: [
+        `CPU       ${machine.cpuModel} (${machine.cores} cores${usable})`,
+        `Memory    ${gib(machine.memoryBytes)} (${gib(machine.freeMemoryBytes)} free)`,
+        `Node      ${machine.node}`,
+        `Platform  ${machine.platform}`,
+      ],
+    }
+  },
+}
+
+/** The report, in order. Dataset information plugs in here (see `DoctorSection`). */
+export const doctorSections: DoctorSection[] = [backendsSection, machineSection]
+
+function backendDetail(b: BackendDescription): string {
+  if (!b.available) return [b.reason ?? 'unavailable', ...b.notes].join('; ')
+  const threads = b.threads === null ? null : `${b.threads} thread${b.threads === 1 ? '' : 's'}`
+  const simd = b.simd === null ? null : b.simd ? 'SIMD' : 'no SIMD'
+  return [`${b.package} ${b.version ?? ''}`.trim(), threads, simd, ...b.notes]
+    .filter((part) => part !== null)
+    .join(', ')
+}
+
+async function surveyBackends(threads: number | undefined): Promise<BackendSurvey> {
+  // tsx's loader by absolute URL, so the probe starts from any working directory.
+  const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+  const child = fork(describeEntry, threads === undefined ? [] : ['--threads', String(threads)], {
+    execArgv: ['--import', tsxLoader],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  })
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)))
+  return new Promise<BackendSurvey>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`the backend probe did not answer within ${probeTimeoutMs / 1000} s`))
+    }, probeTimeoutMs)
+    child.on('message', (message: unknown) => {
+      const parsed = BackendSurvey.safeParse((message as { survey?: unknown } | null)?.survey)
+      if (parsed.success) {
+        clearTimeout(timer)
+        resolve(parsed.data)
+      }
+    })
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer)
+      const last = stderr.trim().split('\n').slice(-3).join(' | ')
+      reject(
+        new Error(
+          `the backend probe exited (${signal ?? `code ${code}`}) without a report${last ? `: ${last}` : ''}`,
+        ),
+      )
+    })
+  })
+}
+
+function parseArgs(args: readonly string[]): { json: boolean; threads: number | undefined } {
+  let json = false
+  let threads: number | undefined
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === '--json') json = true
+    else if (arg === '--threads') {
+      const value = Number(args[++i])
+      if (!Number.isInteger(value) || value < 1)
+        throw new UsageError('--threads needs a whole number of at least 1')
+      threads = value
+    } else throw new UsageError(`unknown option "${arg}" (try --json or --threads N)`)
+  }
+  return { json, threads }
+}
+
+const command: Command = {
+  name: 'doctor',
+  summary: 'Report the compute backends, datasets and machine',
+  usage: [
+    'chase-workbench doctor [--json] [--threads N]',
+    '',
+    'Starts every compute backend (tensorflow-gpu, tensorflow, wasm, cpu) in a separate process and says',
+    'which are available, or why not and how to get them, with version, threads and SIMD; then the machine.',
+    '',
+    '  --json         Machine-readable output',
+    '  --threads N    Threads to start wasm with (default: what a run uses, all cores up to 8)',
+  ].join('\n'),
+  async run(args, io) {
+    const { json, threads } = parseArgs(args)
+    const context: DoctorContext = { io, threads }
+    const results = await Promise.all(
+      doctorSections.map(async (section) => ({ section, result: await section.collect(context) })),
+    )
+    if (json) {
+      io.stdout.write(
+        `${JSON.stringify(Object.fromEntries(results.map(({ section, result }) => [section.key, result.json])), null, 2)}\n`,
+      )
+    } else {
+      const text = results.map(({ section, result }) =>
+        [section.title, ...result.lines.map((line) => `  ${line}`)].join('\n'),
+      )
+      io.stdout.write(`${text.join('\n\n')}\n`)
+    }
+    return 0
+  },
+}
+export default command
