@@ -302,7 +302,8 @@ export const ExperimentConfig = z
   .strict()
   .superRefine((config, ctx) => {
     const { density, softBoundIncrement } = config.sparsity
-    if (config.sparsity.enabled && density + softBoundIncrement > 1) {
+    // Only when d itself is valid: an out-of-range d has its own message, and "lower Δ to −0.5" would mislead.
+    if (config.sparsity.enabled && density > 0 && density <= 1 && density + softBoundIncrement > 1) {
       ctx.addIssue({
         code: 'custom',
         path: ['sparsity', 'softBoundIncrement'],

@@ -101,3 +101,12 @@ describe('presets', () => {
     expect(() => presetConfig('nope')).toThrow(/quick-fashion-mnist/)
   })
 })
+
+describe('cross-field checks', () => {
+  it('does not tell the user to lower Δ below zero when d itself is out of range', () => {
+    const result = parseExperimentConfig({ sparsity: { density: 1.5 } })
+    expect(result.ok).toBe(false)
+    if (result.ok) return
+    expect(result.issues.map((i) => i.path)).toEqual(['sparsity.density'])
+  })
+})

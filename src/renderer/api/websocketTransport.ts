@@ -1,0 +1,164 @@
+import { ApiError, ApiErrorBody, ServerFrame, type WorkbenchTransport } from '../../shared/api'
+
+export type ConnectionState = 'connecting' | 'open' | 'closed'
+
+export interface WebSocketTransport extends WorkbenchTransport {
+  readonly state: ConnectionState
+  /** Called on every state change; after a reconnect, callers re-subscribe to what they followed. */
+  onStateChange(listener: (state: ConnectionState, detail: string) => void): () => void
+  /** Closes for good: no reconnection, pending calls fail. */
+  close(): void
+}
+
+/** The part of the browser's WebSocket class the transport uses (tests pass Node's `ws`). */
+export type WebSocketClass = new (url: string) => WebSocket
+
+export interface WebSocketTransportOptions {
+  readonly url: string
+  readonly WebSocketImpl?: WebSocketClass
+  /** A call waiting longer than this for its answer fails (a lost connection fails pending calls at once). */
+  readonly timeoutMs?: number
+}
+
+// WebSocket.OPEN, without reading the global (absent in Node before 22).
+const openState = 1
+
+interface Pending {
+  readonly resolve: (value: unknown) => void
+  readonly reject: (error: Error) => void
+  readonly timer: ReturnType<typeof setTimeout>
+}
+
+/**
+ * The browser-mode transport: one WebSocket to the serving host, requests matched to replies by id,
+ * pushed events fanned out, and automatic reconnection with backoff (the host may restart under us).
+ */
+export function createWebSocketTransport(options: WebSocketTransportOptions): WebSocketTransport {
+  const timeoutMs = options.timeoutMs ?? 60_000
+  const Socket = options.WebSocketImpl ?? WebSocket
+  const pending = new Map<number, Pending>()
+  const eventListeners = new Set<(event: unknown) => void>()
+  const stateListeners = new Set<(state: ConnectionState, detail: string) => void>()
+  const outbox: string[] = []
+  let socket: WebSocket | null = null
+  let state: ConnectionState = 'connecting'
+  let nextId = 1
+  let retryDelayMs = 250
+  let closedForGood = false
+
+  const setState = (next: ConnectionState, detail: string) => {
+    state = next
+    for (const listener of stateListeners) listener(next, detail)
+  }
+
+  const failPending = (message: string) => {
+    for (const [id, call] of pending) {
+      clearTimeout(call.timer)
+      call.reject(new ApiError('unavailable', message))
+      pending.delete(id)
+    }
+  }
+
+  const onFrame = (text: string) => {
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch {
+      return
+    }
+    const frame = ServerFrame.safeParse(json)
+    if (!frame.success) return
+    const data = frame.data
+    if (data.type === 'event') {
+      for (const listener of eventListeners) listener(data.event)
+      return
+    }
+    if (typeof data.id !== 'number') return
+    const call = pending.get(data.id)
+    if (!call) return
+    pending.delete(data.id)
+    clearTimeout(call.timer)
+    if (data.ok) call.resolve(data.result)
+    else call.reject(ApiError.fromBody(ApiErrorBody.parse(data.error)))
+  }
+
+  const connect = () => {
+    setState('connecting', `connecting to ${options.url}`)
+    const ws = new Socket(options.url)
+    socket = ws
+    ws.addEventListener('open', () => {
+      retryDelayMs = 250
+      setState('open', `connected to ${options.url}`)
+      for (const frame of outbox.splice(0)) ws.send(frame)
+    })
+    ws.addEventListener('message', (event) => {
+      if (typeof event.data === 'string') onFrame(event.data)
+    })
+    let opened = false
+    ws.addEventListener('open', () => (opened = true))
+    ws.addEventListener('close', (event) => {
+      if (socket !== ws) return
+      socket = null
+      failPending(
+        `the connection to the host closed (${event.code}${event.reason ? `: ${event.reason}` : ''})`,
+      )
+      if (closedForGood) {
+        setState('closed', 'closed')
+        return
+      }
+      // A handshake the host refuses looks like any failed connection to a page, so both are named.
+      setState(
+        'closed',
+        opened
+          ? `disconnected; retrying in ${Math.round(retryDelayMs / 100) / 10} s`
+          : `cannot reach ${options.url} (if the host needs a token, open the URL with the ?token=… it printed); retrying`,
+      )
+      setTimeout(connect, retryDelayMs)
+      retryDelayMs = Math.min(retryDelayMs * 2, 5_000)
+    })
+  }
+  connect()
+
+  return {
+    get state() {
+      return state
+    },
+    request(method, params) {
+      const id = nextId++
+      const frame = JSON.stringify({ type: 'request', id, method, params })
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          pending.delete(id)
+          reject(new ApiError('unavailable', `${method} got no answer within ${timeoutMs / 1000} s`))
+        }, timeoutMs)
+        pending.set(id, { resolve, reject, timer })
+        if (socket && socket.readyState === openState) socket.send(frame)
+        else outbox.push(frame)
+      })
+    },
+    onEvent(listener) {
+      eventListeners.add(listener)
+      return () => eventListeners.delete(listener)
+    },
+    onStateChange(listener) {
+      stateListeners.add(listener)
+      return () => stateListeners.delete(listener)
+    },
+    close() {
+      closedForGood = true
+      outbox.length = 0
+      socket?.close()
+      failPending('the connection was closed')
+    },
+  }
+}
+
+/**
+ * Same origin as the page, at the headless server's API path (`/api`), carrying the page's `?token=` when
+ * there is one (the server also accepts the cookie it set on the first visit).
+ */
+export function defaultWebSocketUrl(location: Location): string {
+  const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:'
+  const token = new URLSearchParams(location.search).get('token')
+  return `${protocol}//${location.host}/api${token ? `?token=${encodeURIComponent(token)}` : ''}`
+}
