@@ -24,7 +24,10 @@ export class Sgd {
     this.params = params
     this.options = options
     for (const [name, variable] of params) {
-      if (variable.trainable) this.buffers.set(name, tf.variable(tf.zerosLike(variable), false))
+      if (!variable.trainable) continue
+      const zeros = tf.zerosLike(variable)
+      this.buffers.set(name, tf.variable(zeros, false))
+      zeros.dispose()
     }
   }
 

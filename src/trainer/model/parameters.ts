@@ -19,7 +19,10 @@ export function isTrainableName(name: string): boolean {
 export function createParameters(spec: ModelSpec, rng: Rng): ModelParams {
   const params: ModelParams = new Map()
   for (const [name, { shape, values }] of initialValues(spec, rng)) {
-    params.set(name, tf.variable(tf.tensor(values, [...shape], 'float32'), isTrainableName(name)))
+    // A variable shares the initial tensor's data and takes its own reference: free ours.
+    const initial = tf.tensor(values, [...shape], 'float32')
+    params.set(name, tf.variable(initial, isTrainableName(name)))
+    initial.dispose()
   }
   return params
 }
