@@ -40,16 +40,24 @@ export const Duration = z.preprocess(
   }),
 )
 
-/** Converts a duration to whole optimizer steps for a run of `stepsPerEpoch` × `epochs`. */
+/**
+ * Converts a duration to whole optimizer steps for a run of `stepsPerEpoch` × `epochs`. A positive
+ * length in epochs or as a share of the run is at least one step (1.25 % of a 10-step run is 1 step,
+ * not 0); only an explicit `0 steps` gives 0.
+ */
 export function durationToSteps(duration: Duration, stepsPerEpoch: number, epochs: number): number {
   switch (duration.unit) {
     case 'steps':
       return Math.round(duration.value)
     case 'epochs':
-      return Math.round(duration.value * stepsPerEpoch)
+      return atLeastOneStep(duration.value, duration.value * stepsPerEpoch)
     case 'fraction':
-      return Math.round(duration.value * stepsPerEpoch * epochs)
+      return atLeastOneStep(duration.value, duration.value * stepsPerEpoch * epochs)
   }
+}
+
+function atLeastOneStep(value: number, steps: number): number {
+  return value > 0 ? Math.max(1, Math.round(steps)) : 0
 }
 
 export function formatDuration(duration: Duration): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { applyOverrides, parseOverride } from '../../../src/shared/config/overrides'
-import { parseDuration } from '../../../src/shared/config/duration'
+import { durationToSteps, parseDuration } from '../../../src/shared/config/duration'
 
 describe('--set overrides', () => {
   it('reads JSON values and falls back to text', () => {
@@ -43,5 +43,14 @@ describe('durations', () => {
 
   it('rejects nonsense', () => {
     expect(parseDuration('soon')).toBeUndefined()
+  })
+})
+
+describe('durations in steps', () => {
+  it('never rounds a positive share of the run down to zero steps', () => {
+    expect(durationToSteps({ value: 0.0125, unit: 'fraction' }, 10, 1)).toBe(1)
+    expect(durationToSteps({ value: 0.01, unit: 'epochs' }, 10, 5)).toBe(1)
+    expect(durationToSteps({ value: 0, unit: 'steps' }, 10, 5)).toBe(0)
+    expect(durationToSteps({ value: 0.5, unit: 'epochs' }, 190, 5)).toBe(95)
   })
 })

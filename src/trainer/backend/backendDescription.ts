@@ -1,0 +1,28 @@
+import { z } from 'zod'
+
+/**
+ * What `chase-workbench doctor` says about one compute backend. Plain data with no tfjs import, so the
+ * CLI (which never loads tfjs) can validate what the probing child process sends back.
+ */
+export const BackendDescription = z.object({
+  name: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']),
+  available: z.boolean(),
+  /** Why it cannot be used here, with what to do about it. */
+  reason: z.string().optional(),
+  /** The npm package that provides it. */
+  package: z.string(),
+  /** Installed version, or null when the package is absent. */
+  version: z.string().nullable(),
+  /** Threads it computes with, when known. */
+  threads: z.number().int().positive().nullable(),
+  simd: z.boolean().nullable(),
+  notes: z.array(z.string()).default([]),
+})
+export type BackendDescription = z.infer<typeof BackendDescription>
+
+export const BackendSurvey = z.object({
+  backends: z.array(BackendDescription),
+  /** What `auto` would pick: the first available, in order of preference. */
+  autoPick: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).nullable(),
+})
+export type BackendSurvey = z.infer<typeof BackendSurvey>

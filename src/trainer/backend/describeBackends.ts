@@ -1,0 +1,117 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { version_cpu } from '@tensorflow/tfjs-backend-cpu'
+import { version_wasm } from '@tensorflow/tfjs-backend-wasm'
+import { availableParallelism } from 'node:os'
+import type { BackendSurvey, BackendDescription } from './backendDescription'
+import {
+  installHint,
+  loadNativeBackend,
+  nativePackages,
+  nodePackageLoader,
+  probeNativePackage,
+  type NativeBackendName,
+  type PackageLoader,
+} from './nativeBackend'
+import { backendPreference } from './pickBackend'
+import { startWasmBackend } from './wasmBackend'
+
+/**
+ * Every backend, available or why not, by actually starting it: the native packages are loaded (only
+ * the first installed one, as a process can hold one libtensorflow), wasm is started with the thread
+ * count a run would ask for. Leaves tfjs on `cpu`; meant for a short-lived probing process.
+ */
+export async function describeBackends(
+  options: { threads?: number; packages?: PackageLoader } = {},
+): Promise<BackendSurvey> {
+  const loader = options.packages ?? nodePackageLoader
+  const backends: BackendDescription[] = []
+  let nativeLoaded = false
+  for (const name of ['tensorflow-gpu', 'tensorflow'] as const) {
+    backends.push(await describeNative(name, loader, nativeLoaded))
+    nativeLoaded ||=
+      probeNativePackage(name, loader).installed && probeNativePackage(name, loader).problem === undefined
+  }
+  backends.push(await describeWasm(options.threads))
+  backends.push(await describeCpu())
+  const autoPick = backendPreference.find((name) => backends.find((b) => b.name === name)?.available) ?? null
+  return { backends, autoPick }
+}
+
+async function describeNative(
+  name: NativeBackendName,
+  loader: PackageLoader,
+  anotherLoaded: boolean,
+): Promise<BackendDescription> {
+  const base = { name, package: nativePackages[name], threads: null, simd: null, notes: [] as string[] }
+  const probe = probeNativePackage(name, loader)
+  if (!probe.installed)
+    return { ...base, available: false, version: null, reason: `${probe.problem}; ${installHint(name)}` }
+  if (probe.problem !== undefined)
+    return { ...base, available: false, version: probe.version ?? null, reason: probe.problem }
+  if (anotherLoaded) {
+    return {
+      ...base,
+      available: false,
+      version: probe.version ?? null,
+      reason:
+        'installed, not started: the other TensorFlow package is loaded in this process and only one can be',
+    }
+  }
+  const load = await loadNativeBackend(name, loader)
+  if (!load.ok) return { ...base, available: false, version: load.version ?? null, reason: load.reason }
+  const cores = availableParallelism()
+  if (name === 'tensorflow-gpu' && !load.usingGpu) {
+    return {
+      ...base,
+      available: false,
+      version: load.version,
+      reason: 'loaded, but TensorFlow sees no CUDA GPU (it needs CUDA 11.2 and cuDNN 8.1)',
+      notes: ['its TensorFlow still runs on the CPU: `auto` uses it as the tensorflow backend'],
+    }
+  }
+  return {
+    ...base,
+    available: true,
+    version: load.version,
+    threads: cores,
+    simd: true,
+    notes: load.usingGpu ? ['on a CUDA GPU'] : [],
+  }
+}
+
+async function describeWasm(threads: number | undefined): Promise<BackendDescription> {
+  const base = { name: 'wasm' as const, package: '@tensorflow/tfjs-backend-wasm', version: version_wasm }
+  try {
+    const setup = await startWasmBackend(threads)
+    return {
+      ...base,
+      available: true,
+      threads: setup.threads,
+      simd: setup.simd,
+      notes: setup.threadsNote ? [setup.threadsNote] : [],
+    }
+  } catch (error) {
+    return {
+      ...base,
+      available: false,
+      reason: error instanceof Error ? error.message : String(error),
+      threads: null,
+      simd: null,
+      notes: [],
+    }
+  }
+}
+
+async function describeCpu(): Promise<BackendDescription> {
+  const ok = await tf.setBackend('cpu')
+  return {
+    name: 'cpu',
+    package: '@tensorflow/tfjs-backend-cpu',
+    version: version_cpu,
+    available: ok,
+    ...(ok ? {} : { reason: 'the cpu backend did not initialise' }),
+    threads: 1,
+    simd: false,
+    notes: ['plain JavaScript: correct everywhere, far too slow to train convolutions'],
+  }
+}

@@ -1,0 +1,133 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { version_cpu } from '@tensorflow/tfjs-backend-cpu'
+import { availableParallelism } from 'node:os'
+import { version_wasm } from '@tensorflow/tfjs-backend-wasm'
+import type { BackendChoice, BackendName } from '../../shared/config/experimentConfig'
+import { BackendReport } from '../../shared/protocol/trainerMessages'
+import {
+  installHint,
+  loadedNativePackage,
+  loadNativeBackend,
+  nativePackages,
+  nodePackageLoader,
+  type NativeBackendName,
+  type PackageLoader,
+} from './nativeBackend'
+import { startWasmBackend } from './wasmBackend'
+
+/** Fastest first: what `auto` tries, in order (architecture.md, "Backends"). */
+export const backendPreference: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']
+
+export interface BackendOptions {
+  /** Worker threads for wasm (default: every core, at most 8). Ignored by the other backends. */
+  threads?: number
+  /** How the optional native packages are found; tests pass fakes. */
+  packages?: PackageLoader
+}
+
+/** A forced backend that cannot run here: the run fails at start with this message. */
+export class BackendUnavailableError extends Error {
+  override readonly name = 'BackendUnavailableError'
+  constructor(
+    readonly backend: BackendName,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+type Attempt =
+  { ok: true; report: Omit<BackendReport, 'skipped'>; notes?: string[] } | { ok: false; reason: string }
+
+/**
+ * Initialises tfjs on the chosen backend and says what runs. `auto` walks `backendPreference` and
+ * records why each better one was skipped; a forced backend that is missing throws a
+ * `BackendUnavailableError` saying what is missing and how to get it. Every later
+ * `import * as tf from '@tensorflow/tfjs-core'` computes on the backend picked here.
+ */
+export async function pickBackend(
+  choice: BackendChoice,
+  options: BackendOptions = {},
+): Promise<BackendReport> {
+  const candidates = choice === 'auto' ? backendPreference : [choice]
+  const skipped: string[] = []
+  for (const name of candidates) {
+    const attempt = await tryBackend(name, options)
+    if (attempt.ok)
+      return BackendReport.parse({ ...attempt.report, skipped: [...skipped, ...(attempt.notes ?? [])] })
+    if (choice !== 'auto') throw new BackendUnavailableError(name, unavailableMessage(name, attempt.reason))
+    skipped.push(`${name}: ${attempt.reason}`)
+  }
+  // cpu always starts; reaching this means tfjs itself is broken.
+  throw new BackendUnavailableError('cpu', `no backend could start (${skipped.join('; ')})`)
+}
+
+/** The trainer's entry point: same as `pickBackend`, named for what callers do with it. */
+export const initBackend = pickBackend
+
+function unavailableMessage(name: BackendName, reason: string): string {
+  const hint = name === 'tensorflow-gpu' || name === 'tensorflow' ? `; ${installHint(name)}` : ''
+  return `The "${name}" backend is not available: ${reason}${hint}. Choose another in the config (system.backend), or "auto".`
+}
+
+async function tryBackend(name: BackendName, options: BackendOptions): Promise<Attempt> {
+  switch (name) {
+    case 'tensorflow-gpu':
+    case 'tensorflow':
+      return tryNative(name, options.packages ?? nodePackageLoader)
+    case 'wasm':
+      return tryWasm(options.threads)
+    case 'cpu':
+      return tryCpu()
+  }
+}
+
+async function tryNative(name: NativeBackendName, loader: PackageLoader): Promise<Attempt> {
+  const gpuPackage = loadedNativePackage(loader)
+  // A GPU package without a CUDA device already runs TensorFlow on the CPU: that is `tensorflow`.
+  if (
+    name === 'tensorflow' &&
+    gpuPackage?.packageName === nativePackages['tensorflow-gpu'] &&
+    !gpuPackage.usingGpu
+  ) {
+    if (!(await tf.setBackend('tensorflow')))
+      return { ok: false, reason: 'the tensorflow backend did not initialise' }
+    return {
+      ok: true,
+      report: nativeReport('tensorflow', gpuPackage.version),
+      notes: [`tensorflow: runs on the CPU through ${gpuPackage.packageName}`],
+    }
+  }
+  const load = await loadNativeBackend(name, loader)
+  if (!load.ok) return { ok: false, reason: load.reason }
+  if (name === 'tensorflow-gpu' && !load.usingGpu) {
+    return {
+      ok: false,
+      reason: `${nativePackages[name]} ${load.version} loaded, but TensorFlow sees no CUDA GPU (it needs CUDA 11.2 and cuDNN 8.1)`,
+    }
+  }
+  return { ok: true, report: nativeReport(name, load.version) }
+}
+
+function nativeReport(name: NativeBackendName, version: string): Omit<BackendReport, 'skipped'> {
+  // TensorFlow sizes its own intra-op pool (all cores) and uses the CPU's vector units natively.
+  return { name, version, threads: availableParallelism(), simd: true }
+}
+
+async function tryWasm(threads: number | undefined): Promise<Attempt> {
+  try {
+    const setup = await startWasmBackend(threads)
+    return {
+      ok: true,
+      report: { name: 'wasm', version: version_wasm, threads: setup.threads, simd: setup.simd },
+      notes: setup.threadsNote ? [`wasm threads: ${setup.threadsNote}`] : [],
+    }
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) }
+  }
+}
+
+async function tryCpu(): Promise<Attempt> {
+  if (!(await tf.setBackend('cpu'))) return { ok: false, reason: 'the cpu backend did not initialise' }
+  return { ok: true, report: { name: 'cpu', version: version_cpu, threads: 1, simd: false } }
+}

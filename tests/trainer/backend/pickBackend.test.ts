@@ -1,0 +1,147 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu'
+import { describe, expect, it } from 'vitest'
+import { BackendReport } from '../../../src/shared/protocol/trainerMessages'
+import { probeNativePackage, type PackageLoader } from '../../../src/trainer/backend/nativeBackend'
+import { BackendUnavailableError, pickBackend } from '../../../src/trainer/backend/pickBackend'
+
+/**
+ * A stand-in for node_modules holding (or not) the native packages. "Importing" one registers a
+ * `tensorflow` backend the way tfjs-node does: on the global engine, with kernels, selected at once.
+ */
+function fakePackages(options: {
+  installed?: Record<string, string>
+  nestedCore?: string
+  importFails?: string
+  usingGpu?: boolean
+}): PackageLoader & { imported: string[] } {
+  const installed: Record<string, string> = {
+    '@tensorflow/tfjs-core': tf.version_core,
+    '@tensorflow/tfjs': '4.22.0',
+    ...options.installed,
+  }
+  const imported: string[] = []
+  return {
+    imported,
+    resolvePackageJson(name, fromDir) {
+      // tfjs-node → @tensorflow/tfjs → (nested, when versions differ) its own @tensorflow/tfjs-core
+      if (
+        name === '@tensorflow/tfjs-core' &&
+        fromDir === '/app/node_modules/@tensorflow/tfjs' &&
+        options.nestedCore
+      ) {
+        return '/app/node_modules/@tensorflow/tfjs/node_modules/@tensorflow/tfjs-core/package.json'
+      }
+      return name in installed ? `/app/node_modules/${name}/package.json` : null
+    },
+    readVersion(path) {
+      if (path.includes('/tfjs/node_modules/@tensorflow/tfjs-core/')) return options.nestedCore!
+      const name = Object.keys(installed).find((n) => path === `/app/node_modules/${n}/package.json`)
+      return name ? installed[name]! : 'unknown'
+    },
+    async importPackage(name) {
+      imported.push(name)
+      if (options.importFails) throw new Error(`${options.importFails}\n    at binding.node`)
+      class FakeTensorflowBackend extends MathBackendCPU {
+        readonly isUsingGpuDevice = options.usingGpu === true
+      }
+      for (const kernel of tf.getKernelsForBackend('cpu')) {
+        if (tf.getKernel(kernel.kernelName, 'tensorflow') === undefined)
+          tf.registerKernel({ ...kernel, backendName: 'tensorflow' })
+      }
+      if (tf.findBackendFactory('tensorflow') !== null) tf.removeBackend('tensorflow')
+      tf.registerBackend('tensorflow', () => new FakeTensorflowBackend(), 3)
+      return {}
+    },
+  }
+}
+
+const nothingInstalled = fakePackages({})
+
+describe('picking a backend on a machine without the native packages', () => {
+  it('falls through to wasm and says why each better backend was skipped', async () => {
+    const report = await pickBackend('auto', { threads: 1, packages: nothingInstalled })
+    expect(BackendReport.parse(report)).toEqual(report)
+    expect(report).toMatchObject({ name: 'wasm', threads: 1, simd: true, version: '4.22.0' })
+    expect(report.skipped).toEqual([
+      'tensorflow-gpu: @tensorflow/tfjs-node-gpu is not installed',
+      'tensorflow: @tensorflow/tfjs-node is not installed',
+    ])
+    expect(tf.getBackend()).toBe('wasm')
+  })
+
+  it('refuses a forced tensorflow-gpu with what to install and what it needs', async () => {
+    const attempt = pickBackend('tensorflow-gpu', { packages: nothingInstalled })
+    await expect(attempt).rejects.toBeInstanceOf(BackendUnavailableError)
+    await expect(attempt).rejects.toThrow(/@tensorflow\/tfjs-node-gpu is not installed/)
+    await expect(attempt).rejects.toThrow(/npm install @tensorflow\/tfjs-node-gpu@4\.22\.0/)
+    await expect(attempt).rejects.toThrow(/CUDA 11\.2 and cuDNN 8\.1/)
+  })
+
+  it('refuses a forced tensorflow with the npm command', async () => {
+    await expect(pickBackend('tensorflow', { packages: nothingInstalled })).rejects.toThrow(
+      /"tensorflow" backend is not available: @tensorflow\/tfjs-node is not installed; install it with `npm install @tensorflow\/tfjs-node@4\.22\.0`/,
+    )
+  })
+
+  it('starts cpu when asked, single-threaded', async () => {
+    expect(await pickBackend('cpu')).toEqual({
+      name: 'cpu',
+      version: '4.22.0',
+      threads: 1,
+      simd: false,
+      skipped: [],
+    })
+    expect(tf.getBackend()).toBe('cpu')
+  })
+})
+
+describe('native packages that are present but cannot run', () => {
+  it('reports a package whose native addon fails to load, and moves on', async () => {
+    const packages = fakePackages({
+      installed: { '@tensorflow/tfjs-node': '4.22.0' },
+      importFails: 'libtensorflow.so.2: cannot open shared object file',
+    })
+    const report = await pickBackend('auto', { threads: 1, packages })
+    expect(report.name).toBe('wasm')
+    expect(report.skipped[1]).toBe(
+      'tensorflow: @tensorflow/tfjs-node 4.22.0 failed to load: libtensorflow.so.2: cannot open shared object file',
+    )
+  })
+
+  it('refuses a package that brings a different tfjs-core, without loading it', async () => {
+    const packages = fakePackages({ installed: { '@tensorflow/tfjs-node': '4.10.0' }, nestedCore: '4.10.0' })
+    expect(probeNativePackage('tensorflow', packages).problem).toBe(
+      '@tensorflow/tfjs-node 4.10.0 brings its own @tensorflow/tfjs-core 4.10.0, but the trainer uses 4.22.0: ' +
+        'install @tensorflow/tfjs-node@4.22.0 so npm keeps a single tfjs-core',
+    )
+    await expect(pickBackend('tensorflow', { packages })).rejects.toThrow(
+      /brings its own @tensorflow\/tfjs-core 4\.10\.0/,
+    )
+    expect(packages.imported).toEqual([])
+  })
+})
+
+describe('native packages that load', () => {
+  it('uses tensorflow-gpu when TensorFlow sees a GPU, and every tfjs-core op then runs on it', async () => {
+    const packages = fakePackages({ installed: { '@tensorflow/tfjs-node-gpu': '4.22.0' }, usingGpu: true })
+    const report = await pickBackend('auto', { packages })
+    expect(report).toMatchObject({ name: 'tensorflow-gpu', version: '4.22.0', skipped: [] })
+    expect(tf.getBackend()).toBe('tensorflow')
+    const sum = tf.add(tf.tensor([1, 2]), tf.tensor([3, 4]))
+    expect(tf.engine().backendName).toBe('tensorflow')
+    expect(Array.from(sum.dataSync())).toEqual([4, 6])
+  })
+
+  it('runs a GPU package that finds no CUDA device as tensorflow on the CPU', async () => {
+    const packages = fakePackages({ installed: { '@tensorflow/tfjs-node-gpu': '4.22.0' }, usingGpu: false })
+    const report = await pickBackend('auto', { packages })
+    expect(report.name).toBe('tensorflow')
+    expect(report.skipped).toEqual([
+      'tensorflow-gpu: @tensorflow/tfjs-node-gpu 4.22.0 loaded, but TensorFlow sees no CUDA GPU (it needs CUDA 11.2 and cuDNN 8.1)',
+      'tensorflow: runs on the CPU through @tensorflow/tfjs-node-gpu',
+    ])
+    expect(packages.imported).toEqual(['@tensorflow/tfjs-node-gpu'])
+    await expect(pickBackend('tensorflow-gpu', { packages })).rejects.toThrow(/sees no CUDA GPU/)
+  })
+})

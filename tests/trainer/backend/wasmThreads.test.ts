@@ -1,0 +1,59 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { availableParallelism } from 'node:os'
+import { describe, expect, it } from 'vitest'
+import { Rng } from '../../../src/shared/rng'
+import { pickBackend } from '../../../src/trainer/backend/pickBackend'
+import { maxWasmThreads, wasmThreadsFor } from '../../../src/trainer/backend/wasmBackend'
+import { parity, parityTolerance, randomValues, runKernel } from './parity'
+
+describe('how many wasm threads to ask for', () => {
+  it('defaults to the cores this process may use, within the 8 the wasm build allows', () => {
+    expect(wasmThreadsFor(undefined)).toBe(Math.min(maxWasmThreads, availableParallelism()))
+    expect(wasmThreadsFor(1)).toBe(1)
+    expect(wasmThreadsFor(3)).toBe(3)
+    expect(wasmThreadsFor(64)).toBe(8)
+  })
+})
+
+describe('multithreaded wasm in Node', () => {
+  it('starts the threaded build with the threads asked for, and computes what cpu computes', async () => {
+    const exceptionHandlers = process.listeners('uncaughtException').length
+    const report = await pickBackend('wasm', { threads: 2 })
+    expect(report).toMatchObject({ name: 'wasm', threads: 2, simd: true, skipped: [] })
+    // Emscripten's rethrowing process handlers are gone once the module is up.
+    expect(process.listeners('uncaughtException').length).toBe(exceptionHandlers)
+
+    const rng = Rng.fromSeed(3)
+    const x = randomValues(rng, 8 * 16 * 16 * 16)
+    const w = randomValues(rng, 3 * 3 * 16 * 32)
+    const dy = randomValues(rng, 8 * 8 * 8 * 32)
+    const shapes = { x: [8, 16, 16, 16], w: [3, 3, 16, 32], dy: [8, 8, 8, 32] } as const
+    const attrs = { strides: 2, pad: 1, dataFormat: 'NHWC' }
+    expect(
+      await parity(() => tf.conv2d(tf.tensor4d(x, [...shapes.x]), tf.tensor4d(w, [...shapes.w]), 2, 1)),
+    ).toBeLessThan(parityTolerance)
+    expect(
+      await parity(() =>
+        runKernel(
+          'Conv2DBackpropFilter',
+          { x: tf.tensor(x, [...shapes.x]), dy: tf.tensor(dy, [...shapes.dy]) },
+          { ...attrs, filterShape: shapes.w },
+        ),
+      ),
+    ).toBeLessThan(parityTolerance)
+    expect(
+      await parity(() =>
+        runKernel(
+          'Conv2DBackpropInput',
+          { dy: tf.tensor(dy, [...shapes.dy]), filter: tf.tensor(w, [...shapes.w]) },
+          { ...attrs, inputShape: shapes.x },
+        ),
+      ),
+    ).toBeLessThan(parityTolerance)
+  })
+
+  it('switches back to one thread when asked again', async () => {
+    expect(await pickBackend('wasm', { threads: 1 })).toMatchObject({ name: 'wasm', threads: 1 })
+    expect(Array.from(tf.add(tf.tensor([1, 2]), 1).dataSync())).toEqual([2, 3])
+  })
+})
