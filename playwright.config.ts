@@ -1,6 +1,6 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { defineConfig } from '@playwright/test'
 
 /**
@@ -59,6 +59,8 @@ export default defineConfig({
         timeout: 180_000,
         stdout: 'pipe',
         stderr: 'pipe',
-        env: { CHASE_WORKBENCH_DB: db },
+        // Datasets come from the committed fixtures (600 + 200 Fashion-MNIST images), never from the
+        // machine, so the suite passes anywhere after `npm install`.
+        env: { CHASE_WORKBENCH_DB: db, CHASE_WORKBENCH_DATA: resolve('tests/fixtures/data') },
       },
 })

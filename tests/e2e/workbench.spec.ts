@@ -119,6 +119,9 @@ test('pauses and resumes the run, then stops it and resumes it from its checkpoi
   await press('pause-run')
   await expectStatus(page, /paused|completed/)
   if ((await status()) === 'paused') {
+    // The host accepts the request at once; the trainer finishes its current step and then holds,
+    // saying so with its own phase. Only from then on must the step counter stand still.
+    await expect(page.getByTestId('run-phase')).toHaveText(/^paused/, { timeout: 30_000 })
     const step = await page.getByTestId('run-progress').textContent()
     await page.waitForTimeout(2_000)
     // Paused means paused: no step is taken meanwhile.

@@ -120,7 +120,14 @@ async function createThreadedBackend(threads: number): Promise<BackendWasm> {
     ]),
   )
   setThreadsCount(threads)
-  return new BackendWasm(withTfjsBindings(module))
+  const backend = new BackendWasm(withTfjsBindings(module))
+  // Emscripten refs a worker while a pthread runs on it, and XNNPACK's pool threads run forever: a
+  // process that trained would never exit on its own. They are helpers of the main thread; unref them.
+  for (const worker of (module as { PThread?: { runningWorkers?: { unref(): void }[] } }).PThread
+    ?.runningWorkers ?? []) {
+    worker.unref()
+  }
+  return backend
 }
 
 /** The one WebAssembly call we make; the trainer's lib (ES2023, no DOM) has no WebAssembly types. */

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import { existsSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { applyOverrides } from '../../../src/shared/config/overrides'
@@ -9,11 +10,15 @@ import { tempDataDir, testHost } from './hostHarness'
 
 const entryExists = existsSync(trainerEntry)
 
+/** The committed Fashion-MNIST fixture (600 + 200 images): no test depends on data installed on the machine. */
+const fashionMnistFixture = resolve(import.meta.dirname, '../../fixtures/data/fashion-mnist')
+
 /** quick-fashion-mnist shrunk to seconds: a few hundred images, one epoch. */
 function tinyConfig(trainLimit: number, extra: string[] = []) {
   const preset = getPreset('quick-fashion-mnist')!
   return requireExperimentConfig(
     applyOverrides({ ...structuredClone(preset.config), preset: preset.name }, [
+      `data.path=${fashionMnistFixture}`,
       `data.trainLimit=${trainLimit}`,
       'data.testLimit=200',
       'optim.epochs=1',

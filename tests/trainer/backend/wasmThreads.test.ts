@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core'
+import { spawnSync } from 'node:child_process'
+import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { Rng } from '../../../src/shared/rng'
 import { pickBackend } from '../../../src/trainer/backend/pickBackend'
@@ -55,5 +58,17 @@ describe('multithreaded wasm in Node', () => {
   it('switches back to one thread when asked again', async () => {
     expect(await pickBackend('wasm', { threads: 1 })).toMatchObject({ name: 'wasm', threads: 1 })
     expect(Array.from(tf.add(tf.tensor([1, 2]), 1).dataSync())).toEqual([2, 3])
+  })
+})
+
+describe('a process that used multithreaded wasm', () => {
+  it('exits on its own once its work is done (the pool threads do not hold it open)', () => {
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+    const script = fileURLToPath(new URL('./fixtures/threadedWasmRun.ts', import.meta.url))
+    const run = spawnSync(process.execPath, ['--import', tsx, script], { encoding: 'utf8', timeout: 60_000 })
+    expect(run.error).toBeUndefined()
+    expect(run.status).toBe(0)
+    // 2 images × 6×6 outputs × 4 channels, each a sum of 3·3·4 ones.
+    expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toEqual({ threads: 2, sum: 2 * 36 * 4 * 36 })
   })
 })
