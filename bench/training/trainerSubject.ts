@@ -4,10 +4,11 @@ import type { ModelSpec } from '../../src/shared/models/modelSpec'
 import { buildModel } from '../../src/shared/models/registry'
 import { learningRateAt } from '../../src/shared/optim/learningRate'
 import { Rng } from '../../src/shared/rng'
-import { SparseEngine } from '../../src/trainer/chase/sparseEngine'
-import { Sgd } from '../../src/trainer/chase/sgd'
-import { createParameters, type ModelParams } from '../../src/trainer/model/parameters'
+import type { SparseEngine } from '../../src/trainer/chase/sparseEngine'
+import type { Sgd } from '../../src/trainer/chase/sgd'
+import type { ModelParams } from '../../src/trainer/model/parameters'
 import { TrainStep, type StepInput } from '../../src/trainer/training/trainStep'
+import { createTrainingParts } from '../../src/trainer/training/trainingParts'
 
 /** One benchmarked network: a registry model at an input size, class count, width and batch. */
 export interface BenchCase {
@@ -91,21 +92,9 @@ export class TrainerSubject {
 
   static create(c: BenchCase, config: ExperimentConfig, cadence: ChaseCadence, seed = 41): TrainerSubject {
     const spec = specOf(c)
-    const params = createParameters(spec, Rng.fromSeed(seed, 2))
-    const trainable = new Map([...params].filter(([, v]) => v.trainable))
-    const optimizer = new Sgd(trainable, {
-      learningRate: learningRateAt(0, config.optim),
-      momentum: config.optim.momentum,
-      weightDecay: config.optim.weightDecay,
-    })
-    const engine = SparseEngine.create({
-      spec,
-      config,
-      params,
-      optimizer,
-      rng: Rng.fromSeed(seed, 3),
-      stepsPerEpoch: cadence.stepsPerEpoch,
-    })
+    // The seed lives in the config; the trainer's own setup, so the bench times exactly what a run trains.
+    const seeded = { ...config, system: { ...config.system, seed } }
+    const { params, optimizer, engine } = createTrainingParts(spec, seeded, cadence.stepsPerEpoch)
     return new TrainerSubject(
       spec,
       config,

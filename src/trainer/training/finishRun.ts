@@ -11,7 +11,8 @@ import type { EventEmitter } from '../runtime/eventEmitter'
 import type { Evaluation } from './evaluate'
 import { evaluate } from './evaluate'
 import { saveSlimmedNetwork } from './slimmedNetworkFile'
-import { loadTrainingState, type BestSoFar, type TrainingParts } from './trainingState'
+import type { TrainingParts } from './trainingParts'
+import { loadTrainingState, type BestSoFar } from './trainingState'
 
 export interface FinishInput {
   readonly config: ExperimentConfig

@@ -6,10 +6,7 @@ import type { ExperimentConfig } from '../../shared/config/experimentConfig'
 import { buildModel } from '../../shared/models/registry'
 import { learningRateAt } from '../../shared/optim/learningRate'
 import type { BackendReport } from '../../shared/protocol/trainerMessages'
-import { Rng } from '../../shared/rng'
 import { initBackend } from '../backend/pickBackend'
-import { SparseEngine } from '../chase/sparseEngine'
-import { Sgd } from '../chase/sgd'
 import {
   createBatchStream,
   createEvalStream,
@@ -17,21 +14,13 @@ import {
   type BatchStream,
   type LoadedDataset,
 } from '../data'
-import { createParameters, type ModelParams } from '../model/parameters'
 import type { EventEmitter } from '../runtime/eventEmitter'
 import { evaluate } from './evaluate'
 import { finishRun } from './finishRun'
 import type { RunControl } from './runControl'
 import { TrainStep } from './trainStep'
-import {
-  loadTrainingState,
-  saveTrainingState,
-  type TrainingParts,
-  type TrainingProgress,
-} from './trainingState'
-
-/** Independent RNG streams of one run (the data pipeline uses its own, 1001+). */
-const streams = { init: 2, masks: 3 } as const
+import { createTrainingParts } from './trainingParts'
+import { loadTrainingState, saveTrainingState, type TrainingProgress } from './trainingState'
 
 export interface TrainingRequest {
   readonly runId: string
@@ -73,23 +62,9 @@ export async function runTraining(
   const epochs = config.optim.epochs
   const totalSteps = stepsPerEpoch * epochs
 
-  const params: ModelParams = createParameters(spec, Rng.fromSeed(seed, streams.init))
-  const trainable = new Map([...params].filter(([, v]) => v.trainable))
-  const optimizer = new Sgd(trainable, {
-    learningRate: learningRateAt(0, config.optim),
-    momentum: config.optim.momentum,
-    weightDecay: config.optim.weightDecay,
-  })
-  const engine = SparseEngine.create({
-    spec,
-    config,
-    params,
-    optimizer,
-    rng: Rng.fromSeed(seed, streams.masks),
-    stepsPerEpoch,
-  })
+  const parts = createTrainingParts(spec, config, stepsPerEpoch)
+  const { params, optimizer, engine } = parts
   for (const note of engine.plan.notes) emitter.send({ type: 'log', level: 'info', message: note })
-  const parts: TrainingParts = { params, optimizer, engine }
   const trainStep = new TrainStep(spec, params)
 
   const checkpointPath = join(runDir, 'checkpoint.ckpt')

@@ -1,9 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { BatchStreamState } from '../data'
-import type { SparseEngine } from '../chase/sparseEngine'
-import type { Sgd } from '../chase/sgd'
-import type { ModelParams } from '../model/parameters'
 import { readCheckpoint, writeCheckpoint, type StoredTensor } from '../runtime/checkpointFile'
+import type { TrainingParts } from './trainingParts'
 
 /** Where the run stands, everything a checkpoint needs besides tensors. */
 export interface TrainingProgress {
@@ -30,12 +28,6 @@ interface CheckpointMeta {
   runId: string
   progress: TrainingProgress
   trainingFlops: { sparseMacs: number; steps: number }
-}
-
-export interface TrainingParts {
-  readonly params: ModelParams
-  readonly optimizer: Sgd | null
-  readonly engine: SparseEngine
 }
 
 /**
