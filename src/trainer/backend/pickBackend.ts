@@ -13,7 +13,7 @@ import {
   type NativeBackendName,
   type PackageLoader,
 } from './nativeBackend'
-import { startWasmBackend } from './wasmBackend'
+import { startWasmBackend, wasmThreadsFor } from './wasmBackend'
 
 /** Fastest first: what `auto` tries, in order (architecture.md, "Backends"). */
 export const backendPreference: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']
@@ -43,12 +43,28 @@ type Attempt =
  * Initialises tfjs on the chosen backend and says what runs. `auto` walks `backendPreference` and
  * records why each better one was skipped; a forced backend that is missing throws a
  * `BackendUnavailableError` saying what is missing and how to get it. Every later
- * `import * as tf from '@tensorflow/tfjs-core'` computes on the backend picked here.
+ * `import * as tf from '@tensorflow/tfjs-core'` computes on the backend picked here. Asking again with
+ * the same choice and threads returns the running backend; other wasm threads restart wasm, which
+ * discards the tensors held on it.
  */
 export async function pickBackend(
   choice: BackendChoice,
   options: BackendOptions = {},
 ): Promise<BackendReport> {
+  // Asking again for what runs keeps it (and every tensor on it): a new wasm instance would drop them.
+  const key = `${choice}|${wasmThreadsFor(options.threads)}`
+  if (lastPick !== null && lastPick.key === key && lastPick.packages === options.packages) {
+    const engineName = lastPick.report.name === 'tensorflow-gpu' ? 'tensorflow' : lastPick.report.name
+    if (tf.findBackend(engineName) !== null && (await tf.setBackend(engineName))) return lastPick.report
+  }
+  const report = await startBackend(choice, options)
+  lastPick = { key, packages: options.packages, report }
+  return report
+}
+
+let lastPick: { key: string; packages: PackageLoader | undefined; report: BackendReport } | null = null
+
+async function startBackend(choice: BackendChoice, options: BackendOptions): Promise<BackendReport> {
   const candidates = choice === 'auto' ? backendPreference : [choice]
   const skipped: string[] = []
   for (const name of candidates) {

@@ -45,13 +45,18 @@ export async function startWasmBackend(requestedThreads: number | undefined): Pr
   if (threads > 1) {
     const unsupported = !simd ? 'WebAssembly SIMD is not supported here' : missingThreadSupport()
     if (unsupported === null) {
-      try {
-        useBackendFactory(() => createThreadedBackend(threads))
-        await activate()
-        return { threads: getThreadsCount(), simd, threadsNote: threadNote(threads) }
-      } catch (error) {
-        threadsNote = `multithreaded wasm failed to start (${message(error)}); running single-threaded`
+      let failure: unknown = null
+      useBackendFactory(() =>
+        createThreadedBackend(threads).catch((error: unknown) => {
+          failure = error
+          throw error
+        }),
+      )
+      if (await tf.setBackend('wasm')) {
+        return { threads: getThreadsCount(), simd, ...optional('threadsNote', threadNote(threads)) }
       }
+      const reason = failure === null ? 'it did not initialise' : message(failure)
+      threadsNote = `multithreaded wasm failed to start (${reason}); running single-threaded`
     } else {
       threadsNote = `${unsupported}; running single-threaded`
     }
@@ -59,7 +64,11 @@ export async function startWasmBackend(requestedThreads: number | undefined): Pr
   setThreadsCount(1)
   useBackendFactory(createSingleThreadBackend)
   await activate()
-  return { threads: getThreadsCount(), simd, ...(threadsNote ? { threadsNote } : {}) }
+  return { threads: getThreadsCount(), simd, ...optional('threadsNote', threadsNote) }
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string }
 }
 
 function threadNote(requested: number): string | undefined {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../../src/shared/rng'
 import { initBackend } from '../../../src/trainer/backend/pickBackend'
+import { filterGradientLimits } from '../../../src/trainer/backend/wasm/conv2dBackpropFilter'
 import { phasePlan } from '../../../src/trainer/backend/wasm/conv2dBackpropInput'
 import { parity, parityTolerance, randomValues, runKernel } from './parity'
 
@@ -124,6 +125,19 @@ describe('wasm convolution gradients match the cpu backend', () => {
   it.each(cases.map((c, i) => [label(c), c, i] as const))('input gradient: %s', async (_, c, i) => {
     const t = tensorsFor(c, i)
     expect(await parity(() => inputGradient(c, t))).toBeLessThan(parityTolerance)
+  })
+
+  it('sums the filter gradient over image chunks when the patch matrix would be too large', async () => {
+    const c: ConvCase = { x: [5, 7, 6, 3], filter: [3, 3, 3, 4], stride: 1, pad: 1 }
+    const t = tensorsFor(c, 5)
+    const { patchBudgetFloats } = filterGradientLimits
+    // 27 patch rows × 42 columns per image: room for two images at a time, so chunks of 2, 2 and 1.
+    filterGradientLimits.patchBudgetFloats = 27 * 42 * 2
+    try {
+      expect(await parity(() => filterGradient(c, t))).toBeLessThan(parityTolerance)
+    } finally {
+      filterGradientLimits.patchBudgetFloats = patchBudgetFloats
+    }
   })
 
   it('notices a filter gradient computed with the padding off by one', async () => {

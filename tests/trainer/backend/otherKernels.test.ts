@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../../src/shared/rng'
 import { initBackend } from '../../../src/trainer/backend/pickBackend'
 import { planBlockReduction } from '../../../src/trainer/backend/wasm/reduceLeadingAxes'
+import { meanGradConfig, sumGradConfig } from '../../../src/trainer/backend/wasm/reductionGradients'
 import { parity, parityTolerance, randomValues, relativeError, runKernel, valuesOn } from './parity'
 
 beforeAll(async () => {
@@ -24,6 +25,8 @@ const tensor = (shape: number[], options?: Parameters<typeof randomValues>[2]) =
 describe('pooling gradients on wasm match the cpu backend', () => {
   const poolCases = [
     { x: [3, 8, 8, 5], filterSize: 2, strides: 2, pad: 'valid' },
+    { x: [2, 8, 6, 8], filterSize: 2, strides: 2, pad: 'valid' },
+    { x: [2, 7, 9, 4], filterSize: 2, strides: 2, pad: 'same' },
     { x: [2, 9, 7, 4], filterSize: 2, strides: 2, pad: 'valid' },
     { x: [2, 9, 9, 3], filterSize: 3, strides: 2, pad: 'same' },
     { x: [2, 8, 8, 3], filterSize: 3, strides: 2, pad: 1 },
@@ -64,6 +67,27 @@ describe('pooling gradients on wasm match the cpu backend', () => {
       expect(error).toBeLessThan(parityTolerance)
     })
   }
+})
+
+describe('the max-pool gradient with NaN and −∞', () => {
+  it('sends dy where cpu sends it (a NaN never wins; an all −∞ window gets nothing)', async () => {
+    const nan = Number.NaN
+    const inf = Number.NEGATIVE_INFINITY
+    // One image, 2×4 pixels, 4 channels: two windows, each channel a different mix.
+    const x = [nan, 1, inf, 2, 3, nan, inf, 2, 5, 1, inf, 7, nan, 4, inf, 7]
+    const values = [...x, ...x.map((v, i) => (i % 3 === 0 ? v : -v))]
+    const gradient = () => {
+      const input = tf.tensor4d(values, [1, 2, 4, 4])
+      const output = tf.maxPool(input, 2, 2, 'valid')
+      return runKernel(
+        'MaxPoolGrad',
+        { dy: tf.onesLike(output), input, output },
+        { filterSize: 2, strides: 2, pad: 'valid' },
+      )
+    }
+    const expected = await valuesOn('cpu', gradient)
+    expect(Array.from(await valuesOn('wasm', gradient))).toEqual(Array.from(expected))
+  })
 })
 
 describe('Tile on wasm matches the cpu backend', () => {
@@ -128,6 +152,36 @@ describe('sums and means over leading axes on wasm', () => {
     expect(planBlockReduction([3, 5, 7], [2])).toBeNull()
     expect(planBlockReduction([3, 5, 7], [0, 2])).toBeNull()
   })
+})
+
+describe('gradients of sums and means', () => {
+  it('are our broadcasting ones once the backend is up', () => {
+    expect(tf.getGradient('Sum')).toBe(sumGradConfig)
+    expect(tf.getGradient('Mean')).toBe(meanGradConfig)
+  })
+  const cases: [number[], number[], boolean][] = [
+    [[4, 5, 5, 6], [0, 1, 2], false],
+    [[4, 5, 5, 6], [1, 2], true],
+    [[3, 7], [0], false],
+    [[3, 7], [1], true],
+    [[2, 3, 4], [0, 2], false],
+  ]
+  for (const [shape, axes, keepDims] of cases) {
+    it(`match cpu for axes ${axes} of ${shape.join('×')}${keepDims ? ', keeping dims' : ''}`, async () => {
+      const x = tensor(shape)
+      const weights = tensor(
+        shape
+          .filter((_, i) => keepDims || !axes.includes(i))
+          .map((size, i) => (keepDims && axes.includes(i) ? 1 : size)),
+      )
+      for (const reduce of [tf.sum, tf.mean]) {
+        const error = await parity(() =>
+          tf.grad((input: tf.Tensor) => tf.sum(tf.mul(reduce(input, axes, keepDims), weights())))(x()),
+        )
+        expect(error).toBeLessThan(parityTolerance)
+      }
+    })
+  }
 })
 
 describe('matrix products with transposed operands on wasm', () => {

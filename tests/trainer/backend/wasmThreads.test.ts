@@ -5,7 +5,9 @@ import { availableParallelism } from 'node:os'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { Rng } from '../../../src/shared/rng'
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { pickBackend } from '../../../src/trainer/backend/pickBackend'
+import { simdKernelsFor } from '../../../src/trainer/backend/wasm/simdKernels'
 import { maxWasmThreads, wasmThreadsFor } from '../../../src/trainer/backend/wasmBackend'
 import { parity, parityTolerance, randomValues, runKernel } from './parity'
 
@@ -25,6 +27,8 @@ describe('multithreaded wasm in Node', () => {
     expect(report).toMatchObject({ name: 'wasm', threads: 2, simd: true, skipped: [] })
     // Emscripten's rethrowing process handlers are gone once the module is up.
     expect(process.listeners('uncaughtException').length).toBe(exceptionHandlers)
+    // Our SIMD kernels bind to the threaded build's shared memory too.
+    expect(simdKernelsFor(tf.backend() as BackendWasm)).not.toBeNull()
 
     const rng = Rng.fromSeed(3)
     const x = randomValues(rng, 8 * 16 * 16 * 16)
@@ -55,9 +59,32 @@ describe('multithreaded wasm in Node', () => {
     ).toBeLessThan(parityTolerance)
   })
 
+  it('keeps the running backend, and its tensors, when asked for it again', async () => {
+    const first = await pickBackend('wasm', { threads: 2 })
+    const kept = tf.tensor([1, 2, 3])
+    expect(await pickBackend('wasm', { threads: 2 })).toBe(first)
+    expect(Array.from(kept.dataSync())).toEqual([1, 2, 3])
+    kept.dispose()
+  })
+
   it('switches back to one thread when asked again', async () => {
     expect(await pickBackend('wasm', { threads: 1 })).toMatchObject({ name: 'wasm', threads: 1 })
+    expect(simdKernelsFor(tf.backend() as BackendWasm)).not.toBeNull()
     expect(Array.from(tf.add(tf.tensor([1, 2]), 1).dataSync())).toEqual([2, 3])
+  })
+
+  it('runs single-threaded, and says why, where SharedArrayBuffer is missing', async () => {
+    const shared = globalThis.SharedArrayBuffer
+    Reflect.deleteProperty(globalThis, 'SharedArrayBuffer')
+    try {
+      expect(await pickBackend('wasm', { threads: 2 })).toMatchObject({
+        name: 'wasm',
+        threads: 1,
+        skipped: ['wasm threads: SharedArrayBuffer is not available; running single-threaded'],
+      })
+    } finally {
+      globalThis.SharedArrayBuffer = shared
+    }
   })
 })
 

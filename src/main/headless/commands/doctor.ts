@@ -71,8 +71,24 @@ export const machineSection: DoctorSection = {
   },
 }
 
-/** The report, in order. Dataset information plugs in here (see `DoctorSection`). */
-export const doctorSections: DoctorSection[] = [backendsSection, machineSection]
+export const datasetsSection: DoctorSection = {
+  key: 'datasets',
+  title: 'Datasets',
+  async collect({ io }) {
+    // The dataset finder only reads folders (no tfjs), so it runs in the CLI process.
+    const { findDatasets } = await import('../../../trainer/data/datasetManager')
+    const found = await findDatasets({ env: io.env, cwd: io.cwd })
+    const width = Math.max(...found.map((d) => d.name.length))
+    const lines = found.map((d) => {
+      const where = d.folder === null ? '' : ` in ${d.folder}`
+      return `${d.name.padEnd(width)}  ${d.status.padEnd(9)}  ${d.summary}${where}`
+    })
+    return { json: found, lines }
+  },
+}
+
+/** The report, in order: append a `DoctorSection` to add to it. */
+export const doctorSections: DoctorSection[] = [backendsSection, datasetsSection, machineSection]
 
 function backendDetail(b: BackendDescription): string {
   if (!b.available) return [b.reason ?? 'unavailable', ...b.notes].join('; ')

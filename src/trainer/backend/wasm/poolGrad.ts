@@ -9,6 +9,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
+import { simdKernelsFor } from './simdKernels'
 
 /**
  * Pooling gradients as one pass over the windows, channels innermost (NHWC), on the wasm heap.
@@ -34,17 +35,45 @@ function maxPoolGrad({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): Ten
   const x = wasm.typedArrayFromHeap(input) as Float32Array
   const grad = wasm.typedArrayFromHeap(dy) as Float32Array
   const out = wasm.typedArrayFromHeap(dx) as Float32Array
-  out.fill(0)
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth } = info
   const { filterHeight, filterWidth, padInfo } = info
-  if (
+  // 2×2 windows at stride 2 that all lie inside the input (no padding reached): the common pooling.
+  const pairs =
     filterHeight === 2 &&
     filterWidth === 2 &&
     strideHeight === 2 &&
     strideWidth === 2 &&
     padInfo.top === 0 &&
-    padInfo.left === 0
-  ) {
+    padInfo.left === 0 &&
+    2 * outHeight <= inHeight &&
+    2 * outWidth <= inWidth
+  const simd = pairs && c % 4 === 0 ? simdKernelsFor(wasm) : null
+  if (simd !== null) {
+    // The kernel writes every position a window covers; an odd last row or column is not covered.
+    if (inHeight !== 2 * outHeight || inWidth !== 2 * outWidth) out.fill(0)
+    const offset = (info: TensorInfo) => wasm.dataIdMap.get(info.dataId)!.memoryOffset
+    const rowBytes = inWidth * c * 4
+    // Images stack into one run of window rows only when no odd row is left between them.
+    const [calls, rowsPerCall] =
+      inHeight === 2 * outHeight ? [1, batchSize * outHeight] : [batchSize, outHeight]
+    const imageBytes = inHeight * rowBytes
+    const dyImageBytes = outHeight * outWidth * c * 4
+    for (let i = 0; i < calls; i++) {
+      const at = (info: TensorInfo, bytes: number) => offset(info) + i * bytes
+      simd.maxPoolGrad2x2(
+        at(input, imageBytes),
+        at(dy, dyImageBytes),
+        at(dx, imageBytes),
+        rowsPerCall,
+        outWidth,
+        c * 4,
+        rowBytes,
+      )
+    }
+    return dx
+  }
+  out.fill(0)
+  if (pairs) {
     maxPoolGrad2x2(x, grad, out, batchSize, inHeight, inWidth, c, outHeight, outWidth)
     return dx
   }
