@@ -1,3 +1,4 @@
+import { resultNumbers } from '../../shared/api/resultNumbers'
 import type { RunSummary } from '../../shared/api/runRecords'
 import type { Host } from '../host/host'
 import type { CommandIo } from './command'
@@ -86,15 +87,8 @@ export function runOutcomeJson(run: RunSummary): Record<string, unknown> {
     runId: run.id,
     status: run.status,
     backend: run.backend,
-    testAccuracy: r?.final.testAccuracy ?? null,
-    bestTestAccuracy: r?.best.testAccuracy ?? null,
-    validationAccuracy: r?.best.validationAccuracy ?? null,
-    density: r?.density ?? null,
-    channelSparsity: r?.channelSparsity ?? null,
-    theoreticalFlopsRatio: r?.flops.theoreticalRatio ?? null,
-    gpuSupportedFlopsRatio: r?.flops.gpuSupportedRatio ?? null,
+    ...resultNumbers(r),
     slimmedTestAccuracy: r?.slimmedTestAccuracy ?? null,
-    durationSeconds: r?.durationSeconds ?? null,
     imagesPerSecond: r?.imagesPerSecond ?? null,
     slimmedModelDir: r?.slimmedModelDir ?? null,
     lastCheckpointStep: run.lastCheckpointStep,

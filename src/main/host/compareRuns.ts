@@ -1,5 +1,6 @@
 import type { Comparison, ConfigDifference, RunComparisonRow } from '../../shared/api/comparison'
 import { RunSummary, type RunDetail } from '../../shared/api/runRecords'
+import { resultNumbers } from '../../shared/api/resultNumbers'
 import { canonicalJson } from './configHash'
 
 /** Dotted path → canonical JSON text of every leaf setting (arrays are one value: `optim.lrMilestones`). */
@@ -31,15 +32,8 @@ export function comparisonRow(run: RunDetail, lastMetrics: Record<string, number
   const r = run.result
   return {
     runId: run.id,
-    testAccuracy: r?.final.testAccuracy ?? null,
-    bestTestAccuracy: r?.best.testAccuracy ?? null,
-    validationAccuracy: r?.best.validationAccuracy ?? null,
-    density: r?.density ?? null,
-    channelSparsity: r?.channelSparsity ?? null,
-    theoreticalFlopsRatio: r?.flops.theoreticalRatio ?? null,
-    gpuSupportedFlopsRatio: r?.flops.gpuSupportedRatio ?? null,
+    ...resultNumbers(r),
     parametersSlimmed: r?.parameters.slimmed ?? null,
-    durationSeconds: r?.durationSeconds ?? null,
     imagesPerSecond: r?.imagesPerSecond ?? run.progress?.imagesPerSecond ?? null,
     lastMetrics,
   }
