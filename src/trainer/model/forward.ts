@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core'
 import './registerGradients'
 import type { BatchNormNode, ModelSpec } from '../../shared/models/modelSpec'
+import { batchNormFusions } from './batchNormFusion'
+import { batchNormTraining } from './batchNormTraining'
+import { batchNormTrainingRuns } from '../backend/wasm/batchNormTraining'
 import { param, type ModelParams } from './parameters'
 
 /** Batch moments of one BN layer in a training forward pass; `count` = values per channel (N·H·W). */
@@ -40,6 +43,20 @@ export function forward(
   options: { training: boolean },
 ): ForwardResult {
   const batchStats: BatchStats = {}
+  // Training on a backend with the fused kernels: each BN takes over its conv's bias and its ReLU.
+  const fusedBias = new Set<string>()
+  const fusedRelu = new Set<string>()
+  const reluFolding = new Set<string>()
+  if (options.training)
+    for (const [name, fusion] of batchNormFusions(spec)) {
+      const node = spec.nodes.find((n) => n.name === name) as BatchNormNode
+      if (!batchNormTrainingRuns(node.channels)) continue
+      if (fusion.biasOf !== null) fusedBias.add(fusion.biasOf)
+      if (fusion.relu !== null) {
+        fusedRelu.add(fusion.relu)
+        reluFolding.add(name)
+      }
+    }
   const logits = tf.tidy(() => {
     const values = new Map<string, tf.Tensor>()
     const input = (name: string): tf.Tensor => values.get(name)!
@@ -57,17 +74,23 @@ export function forward(
             node.stride,
             node.padding,
           )
-          if (node.useBias) y = tf.add(y, param(params, `${node.name}.bias`))
+          if (node.useBias && !fusedBias.has(node.name)) y = tf.add(y, param(params, `${node.name}.bias`))
           break
         case 'dense':
           y = tf.matMul(a as tf.Tensor2D, param(params, `${node.name}.weight`) as tf.Tensor2D)
           if (node.useBias) y = tf.add(y, param(params, `${node.name}.bias`))
           break
-        case 'batchnorm':
-          y = batchNorm(node, params, a, options.training, batchStats)
+        case 'batchnorm': {
+          const producer = node.inputs[0]!
+          const bias = fusedBias.has(producer) ? param(params, `${producer}.bias`) : null
+          y = options.training
+            ? trainingBatchNorm(node, params, a, { bias, relu: reluFolding.has(node.name) }, batchStats)
+            : inferenceBatchNorm(node, params, a)
           break
+        }
         case 'relu':
-          y = tf.relu(a)
+          // Already applied by the batch norm it follows.
+          y = fusedRelu.has(node.name) ? a : tf.relu(a)
           break
         case 'maxpool':
           y = tf.maxPool(a as tf.Tensor4D, node.size, node.stride, 'valid')
@@ -92,32 +115,29 @@ export function forward(
   return { logits, batchStats }
 }
 
-function batchNorm(
+/** Normalises with the batch moments and keeps them (they outlive the tidy) for the running statistics. */
+function trainingBatchNorm(
   node: BatchNormNode,
   params: ModelParams,
   x: tf.Tensor,
-  training: boolean,
+  fold: { bias: tf.Tensor | null; relu: boolean },
   stats: BatchStats,
 ): tf.Tensor {
-  const gamma = param(params, `${node.name}.gamma`)
-  const beta = param(params, `${node.name}.beta`)
-  const axes = x.shape.slice(0, -1).map((_, i) => i)
-  let mean: tf.Tensor
-  let variance: tf.Tensor
-  if (training) {
-    ;({ mean, variance } = tf.moments(x, axes))
-    const count = x.size / node.channels
-    stats[node.name] = {
-      mean: tf.keep(mean as tf.Tensor1D),
-      variance: tf.keep(variance as tf.Tensor1D),
-      count,
-    }
-  } else {
-    mean = param(params, `${node.name}.runningMean`)
-    variance = param(params, `${node.name}.runningVar`)
-  }
-  const scale = tf.mul(gamma, tf.rsqrt(tf.add(variance, node.epsilon)))
-  return tf.add(tf.mul(tf.sub(x, mean), scale), beta)
+  const { y, mean, variance } = batchNormTraining(
+    x,
+    param(params, `${node.name}.gamma`),
+    param(params, `${node.name}.beta`),
+    { ...fold, epsilon: node.epsilon },
+  )
+  stats[node.name] = { mean: tf.keep(mean), variance: tf.keep(variance), count: x.size / node.channels }
+  return y
+}
+
+function inferenceBatchNorm(node: BatchNormNode, params: ModelParams, x: tf.Tensor): tf.Tensor {
+  const variance = param(params, `${node.name}.runningVar`)
+  const scale = tf.mul(param(params, `${node.name}.gamma`), tf.rsqrt(tf.add(variance, node.epsilon)))
+  const centered = tf.sub(x, param(params, `${node.name}.runningMean`))
+  return tf.add(tf.mul(centered, scale), param(params, `${node.name}.beta`))
 }
 
 /**

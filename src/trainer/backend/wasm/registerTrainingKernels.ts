@@ -9,6 +9,7 @@ import {
   type KernelConfig,
 } from '@tensorflow/tfjs-core'
 import { createBatchMatMulConfig } from './batchMatMul'
+import { batchNormTrainingConfig, batchNormTrainingGradConfig } from './batchNormTraining'
 import { createConv2dConfig } from './conv2d'
 import { conv2dBackpropFilterConfig } from './conv2dBackpropFilter'
 import { conv2dBackpropInputConfig } from './conv2dBackpropInput'
@@ -25,6 +26,8 @@ const standalone: readonly KernelConfig[] = [
   maxPoolGradConfig,
   avgPoolGradConfig,
   tileConfig,
+  batchNormTrainingConfig,
+  batchNormTrainingGradConfig,
 ]
 
 /** Kernels that take a fast path where they can and hand the rest to the shipped kernel. */

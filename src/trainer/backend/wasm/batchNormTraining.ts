@@ -1,0 +1,198 @@
+import * as tf from '@tensorflow/tfjs-core'
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
+import { dispose } from './kernelCall'
+import { simdKernelsFor, type SimdKernels } from './simdKernels'
+
+/**
+ * Training-mode batch normalisation as two kernels of our own on wasm, replacing the chain tfjs
+ * builds from moments, sub, mul, add, rsqrt and ReLU (a dozen full-size elementwise kernels forward
+ * and twice that backward, each one pass over the activation, single-threaded):
+ *
+ *   ChaseBatchNormTraining(x, gamma, beta, bias?) → [y, mean, variance, saved]
+ *     y = ReLU?((x + bias − mean)·γ/√(variance + ε) + β) with the batch's mean and biased variance;
+ *     `saved` = [mean of x, 1/√(variance + ε)] for the gradient.
+ *   ChaseBatchNormTrainingGrad(dy, x, y, gamma, saved) → [dx, dγ, dβ, dbias]
+ *
+ * A conv bias ahead of the normalisation is folded in (it shifts the mean and cancels out); ReLU is
+ * folded in when it is the normalisation's only consumer. Per-channel sums are taken over chunks of
+ * rows in wasm and added in float64 here, so long reductions (10⁵ values per channel) keep their
+ * precision. NHWC, float32, a channel count that is a multiple of 4 (`batchNormTrainingRuns`).
+ */
+export const BatchNormTraining = 'ChaseBatchNormTraining'
+export const BatchNormTrainingGrad = 'ChaseBatchNormTrainingGrad'
+
+export interface BatchNormTrainingAttrs {
+  epsilon: number
+  relu: boolean
+}
+
+/** Whether the fused kernels run for this many channels on the current backend. */
+export function batchNormTrainingRuns(channels: number): boolean {
+  return (
+    channels % 4 === 0 &&
+    tf.getBackend() === 'wasm' &&
+    tf.getKernel(BatchNormTraining, 'wasm') !== undefined &&
+    simdKernelsFor(tf.backend() as BackendWasm) !== null
+  )
+}
+
+/** Rows per wasm call of a reduction: short enough float32 sums, few enough calls. */
+const rowsPerChunk = 256
+
+interface Layout {
+  readonly kernels: SimdKernels
+  readonly channels: number
+  readonly rows: number
+  readonly channelBytes: number
+}
+
+function layoutOf(x: TensorInfo, wasm: BackendWasm): Layout {
+  const kernels = simdKernelsFor(wasm)
+  const channels = x.shape[x.shape.length - 1]!
+  if (kernels === null || channels % 4 !== 0)
+    throw new Error(`${BatchNormTraining} needs the wasm SIMD kernels and a multiple of 4 channels`)
+  return { kernels, channels, rows: tf.util.sizeFromShape(x.shape) / channels, channelBytes: 4 * channels }
+}
+
+/** Calls `pass(byteOffset, bytes)` over chunks of rows and adds the `slots` it leaves at `acc` in float64. */
+function reduceRows(
+  layout: Layout,
+  acc: Float32Array,
+  slots: number,
+  pass: (byteOffset: number, bytes: number) => void,
+): Float64Array[] {
+  const { channels, rows, channelBytes } = layout
+  const totals = Array.from({ length: slots }, () => new Float64Array(channels))
+  for (let first = 0; first < rows; first += rowsPerChunk) {
+    pass(first * channelBytes, Math.min(rowsPerChunk, rows - first) * channelBytes)
+    for (let s = 0; s < slots; s++) {
+      const total = totals[s]!
+      for (let c = 0; c < channels; c++) total[c]! += acc[s * channels + c]!
+    }
+  }
+  return totals
+}
+
+const offsetOf = (info: TensorInfo, wasm: BackendWasm): number =>
+  wasm.dataIdMap.get(info.dataId)!.memoryOffset
+
+function batchNormTraining({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo[] {
+  const wasm = backend as BackendWasm
+  const { x, gamma, beta, bias } = inputs as Record<string, TensorInfo | undefined> & { x: TensorInfo }
+  const { epsilon, relu } = attrs as unknown as BatchNormTrainingAttrs
+  const layout = layoutOf(x, wasm)
+  const { kernels, channels, rows, channelBytes } = layout
+  // Slots of C floats: the reduction accumulator, then normalize's params (mean, scale, beta).
+  const scratch = wasm.makeOutput([4 * channels], 'float32')
+  const y = wasm.makeOutput(x.shape, 'float32')
+  const mean = wasm.makeOutput([channels], 'float32')
+  const variance = wasm.makeOutput([channels], 'float32')
+  const saved = wasm.makeOutput([2 * channels], 'float32')
+  // Views after the allocations: growing the heap replaces its buffer.
+  const slots = wasm.typedArrayFromHeap(scratch) as Float32Array
+  const at = offsetOf(scratch, wasm)
+  const xAt = offsetOf(x, wasm)
+
+  const [sums] = reduceRows(layout, slots, 1, (offset, bytes) =>
+    kernels.channelSums(xAt + offset, bytes, channelBytes, at),
+  )
+  const params = slots.subarray(channels)
+  for (let c = 0; c < channels; c++) params[c] = sums![c]! / rows
+  const [squares] = reduceRows(layout, slots, 1, (offset, bytes) =>
+    kernels.channelSquaredDeviations(xAt + offset, bytes, channelBytes, at + channelBytes, at),
+  )
+  const gammaValues = wasm.typedArrayFromHeap(gamma!) as Float32Array
+  const betaValues = wasm.typedArrayFromHeap(beta!) as Float32Array
+  const biasValues = bias === undefined ? null : (wasm.typedArrayFromHeap(bias) as Float32Array)
+  const meanOut = wasm.typedArrayFromHeap(mean) as Float32Array
+  const varianceOut = wasm.typedArrayFromHeap(variance) as Float32Array
+  const savedOut = wasm.typedArrayFromHeap(saved) as Float32Array
+  for (let c = 0; c < channels; c++) {
+    const v = squares![c]! / rows
+    const invStd = 1 / Math.sqrt(Math.fround(v) + epsilon)
+    varianceOut[c] = v
+    meanOut[c] = params[c]! + (biasValues?.[c] ?? 0)
+    savedOut[c] = params[c]!
+    savedOut[channels + c] = invStd
+    params[channels + c] = gammaValues[c]! * Math.fround(invStd)
+    params[2 * channels + c] = betaValues[c]!
+  }
+  kernels.normalize(
+    xAt,
+    rows * channelBytes,
+    channelBytes,
+    at + channelBytes,
+    offsetOf(y, wasm),
+    relu ? 1 : 0,
+  )
+  dispose(wasm, scratch)
+  return [y, mean, variance, saved]
+}
+
+function batchNormTrainingGrad({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo[] {
+  const wasm = backend as BackendWasm
+  const { dy, x, y, gamma, saved } = inputs as Record<'dy' | 'x' | 'y' | 'gamma' | 'saved', TensorInfo>
+  const { relu } = attrs as unknown as Pick<BatchNormTrainingAttrs, 'relu'>
+  const layout = layoutOf(x, wasm)
+  const { kernels, channels, rows, channelBytes } = layout
+  // Slots: two sums (Σg, Σg·(x − mean)), then inputGradient's params (mean, k1, meanG, k2).
+  const scratch = wasm.makeOutput([6 * channels], 'float32')
+  const dx = wasm.makeOutput(x.shape, 'float32')
+  const dGamma = wasm.makeOutput([channels], 'float32')
+  const dBeta = wasm.makeOutput([channels], 'float32')
+  const dBias = wasm.makeOutput([channels], 'float32')
+  const slots = wasm.typedArrayFromHeap(scratch) as Float32Array
+  const at = offsetOf(scratch, wasm)
+  const paramsAt = at + 2 * channelBytes
+  const params = slots.subarray(2 * channels)
+  const savedValues = wasm.typedArrayFromHeap(saved) as Float32Array
+  params.set(savedValues.subarray(0, channels))
+  const [dyAt, xAt] = [offsetOf(dy, wasm), offsetOf(x, wasm)]
+  const yAt = offsetOf(y, wasm)
+  const mask = relu ? 1 : 0
+
+  const [gradientSum, productSum] = reduceRows(layout, slots, 2, (offset, bytes) =>
+    kernels.gradientSums(dyAt + offset, xAt + offset, yAt + offset, bytes, channelBytes, paramsAt, at, mask),
+  )
+  const gammaValues = wasm.typedArrayFromHeap(gamma) as Float32Array
+  const dGammaOut = wasm.typedArrayFromHeap(dGamma) as Float32Array
+  const dBetaOut = wasm.typedArrayFromHeap(dBeta) as Float32Array
+  for (let c = 0; c < channels; c++) {
+    const invStd = savedValues[channels + c]!
+    dBetaOut[c] = gradientSum![c]!
+    dGammaOut[c] = productSum![c]! * invStd
+    params[channels + c] = gammaValues[c]! * invStd
+    params[2 * channels + c] = gradientSum![c]! / rows
+    params[3 * channels + c] = (invStd * invStd * productSum![c]!) / rows
+  }
+  const dxAt = offsetOf(dx, wasm)
+  const [biasSum] = reduceRows(layout, slots, 1, (offset, bytes) =>
+    kernels.inputGradient(
+      dyAt + offset,
+      xAt + offset,
+      yAt + offset,
+      bytes,
+      channelBytes,
+      paramsAt,
+      dxAt + offset,
+      at,
+      mask,
+    ),
+  )
+  ;(wasm.typedArrayFromHeap(dBias) as Float32Array).set(biasSum!)
+  dispose(wasm, scratch)
+  return [dx, dGamma, dBeta, dBias]
+}
+
+export const batchNormTrainingConfig: KernelConfig = {
+  kernelName: BatchNormTraining,
+  backendName: 'wasm',
+  kernelFunc: batchNormTraining,
+}
+
+export const batchNormTrainingGradConfig: KernelConfig = {
+  kernelName: BatchNormTrainingGrad,
+  backendName: 'wasm',
+  kernelFunc: batchNormTrainingGrad,
+}

@@ -1,0 +1,154 @@
+/**
+ * A minimal WebAssembly assembler: enough instructions, structured loops and module encoding for the
+ * few SIMD kernels we run on tfjs' wasm heap, with no toolchain at build or run time. Kernels are
+ * written as functions over named locals (`defineFunction`); `assembleModule` imports tfjs' memory
+ * and exports them by name.
+ */
+
+export type Code = number[]
+
+function uleb(value: number): number[] {
+  const bytes: number[] = []
+  do {
+    let byte = value & 0x7f
+    value >>>= 7
+    if (value !== 0) byte |= 0x80
+    bytes.push(byte)
+  } while (value !== 0)
+  return bytes
+}
+
+function sleb(value: number): number[] {
+  const bytes: number[] = []
+  for (;;) {
+    const byte = value & 0x7f
+    value >>= 7
+    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) return [...bytes, byte]
+    bytes.push(byte | 0x80)
+  }
+}
+
+const vector = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()]
+const text = (value: string): number[] => vector(Array.from(value, (c) => [c.charCodeAt(0)]))
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body]
+
+const i32Type = 0x7f
+const v128Type = 0x7b
+/** A SIMD instruction: the 0xfd prefix and its opcode (LEB128). */
+const simd = (opcode: number): Code => [0xfd, ...uleb(opcode)]
+/** Alignment hint 0 (any address) and offset 0. */
+const memarg = [0x00, 0x00]
+
+// ---- instructions ---------------------------------------------------------------------------------
+
+export const get = (local: number): Code => [0x20, ...uleb(local)]
+export const set = (local: number): Code => [0x21, ...uleb(local)]
+export const int = (value: number): Code => [0x41, ...sleb(value)]
+export const add: Code = [0x6a]
+export const mul: Code = [0x6c]
+export const geU: Code = [0x4f]
+export const eq: Code = [0x46]
+export const f32Load: Code = [0x2a, 0x02, 0x00]
+export const f32Store: Code = [0x38, 0x02, 0x00]
+/** memory.copy(destination, source, bytes). */
+export const memoryCopy: Code = [0xfc, 0x0a, 0x00, 0x00]
+/** memory.fill(destination, byte, bytes). */
+export const memoryFill: Code = [0xfc, 0x0b, 0x00]
+export const negativeInfinity: Code = [0x43, 0x00, 0x00, 0x80, 0xff]
+export const zeroF32: Code = [0x43, 0x00, 0x00, 0x00, 0x00]
+
+export const v128Load: Code = [...simd(0x00), ...memarg]
+export const v128Store: Code = [...simd(0x0b), ...memarg]
+export const f32x4Splat = simd(0x13)
+export const f32x4Gt = simd(0x44)
+export const v128And = simd(0x4e)
+export const v128AndNot = simd(0x4f)
+export const v128Bitselect = simd(0x52)
+export const f32x4Add = simd(0xe4)
+export const f32x4Sub = simd(0xe5)
+export const f32x4Mul = simd(0xe6)
+export const f32x4Max = simd(0xe9)
+
+/** `(a + b)` of two i32 expressions. */
+export const plus = (a: Code, b: Code): Code => [...a, ...b, ...add]
+/** `(a · b)` of two i32 expressions. */
+export const times = (a: Code, b: Code): Code => [...a, ...b, ...mul]
+
+export const ifElse = (condition: Code, then: Code, otherwise: Code): Code => [
+  ...condition,
+  ...[0x04, 0x40],
+  ...then,
+  0x05,
+  ...otherwise,
+  0x0b,
+]
+
+/** `for (counter = from; counter < limit; counter += step) body` as block / loop / br_if / br. */
+export function forLoop(counter: number, limit: Code, step: Code, body: Code, from: Code = int(0)): Code {
+  return [
+    ...from,
+    ...set(counter),
+    ...[0x02, 0x40, 0x03, 0x40], // block, loop
+    ...get(counter),
+    ...limit,
+    ...geU,
+    ...[0x0d, 0x01], // br_if 1: leave the block
+    ...body,
+    ...get(counter),
+    ...step,
+    ...add,
+    ...set(counter),
+    ...[0x0c, 0x00], // br 0: next iteration
+    ...[0x0b, 0x0b], // end loop, end block
+  ]
+}
+
+// ---- functions and modules ------------------------------------------------------------------------
+
+export interface WasmFunction {
+  readonly name: string
+  readonly parameters: number
+  readonly locals: number[][]
+  readonly code: Code
+}
+
+/**
+ * A function of i32 parameters with named i32 and v128 locals: `body` receives every name's local
+ * index (parameters first, in order).
+ */
+export function defineFunction<P extends string, I extends string, V extends string>(
+  name: string,
+  signature: { parameters: readonly P[]; i32: readonly I[]; v128: readonly V[] },
+  body: (local: Record<P | I | V, number>) => Code,
+): WasmFunction {
+  const names = [...signature.parameters, ...signature.i32, ...signature.v128]
+  const local = Object.fromEntries(names.map((n, index) => [n, index])) as Record<P | I | V, number>
+  const locals: number[][] = []
+  if (signature.i32.length > 0) locals.push([...uleb(signature.i32.length), i32Type])
+  if (signature.v128.length > 0) locals.push([...uleb(signature.v128.length), v128Type])
+  return { name, parameters: signature.parameters.length, locals, code: body(local) }
+}
+
+/** A module importing `env.memory` (shared when tfjs runs threads) and exporting `functions` by name. */
+export function assembleModule(functions: readonly WasmFunction[], sharedMemory: boolean): Uint8Array {
+  const types = functions.map((f) => [
+    0x60,
+    ...vector(Array.from({ length: f.parameters }, () => [i32Type])),
+    ...vector([]),
+  ])
+  // A shared memory must declare a maximum; 65536 pages (4 GiB) admits any.
+  const limits = sharedMemory ? [0x03, ...uleb(0), ...uleb(65536)] : [0x00, ...uleb(0)]
+  const memoryImport = [...text('env'), ...text('memory'), 0x02, ...limits]
+  const bodies = functions.map((f) => {
+    const body = [...vector(f.locals), ...f.code, 0x0b]
+    return [...uleb(body.length), ...body]
+  })
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, vector(types)),
+    ...section(2, vector([memoryImport])),
+    ...section(3, vector(functions.map((_, index) => uleb(index)))),
+    ...section(7, vector(functions.map((f, index) => [...text(f.name), 0x00, ...uleb(index)]))),
+    ...section(10, vector(bodies)),
+  ])
+}
