@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
+import { SgdUpdate, sgdUpdateRuns, type SgdUpdateAttrs } from '../backend/wasm/sgdUpdate'
 
 export interface SgdOptions {
   readonly learningRate: number
@@ -47,11 +48,25 @@ export class Sgd {
   /** One update; parameters without a gradient are left alone, as PyTorch skips `grad is None`. */
   step(grads: GradientMap): void {
     const { learningRate, momentum, weightDecay } = this.options
+    const fused = sgdUpdateRuns()
     tf.tidy(() => {
       for (const [name, buffer] of this.buffers) {
         const grad = grads.get(name)
         if (!grad) continue
         const weight = this.params.get(name)!
+        if (fused) {
+          const attrs: SgdUpdateAttrs = { learningRate, momentum, weightDecay }
+          const [nextWeight, nextBuffer] = tf
+            .engine()
+            .runKernel(
+              SgdUpdate,
+              { weight, grad, buffer },
+              attrs as unknown as tf.NamedAttrMap,
+            ) as tf.Tensor[]
+          buffer.assign(nextBuffer!)
+          weight.assign(nextWeight!)
+          continue
+        }
         const decayed = weightDecay === 0 ? grad : tf.add(grad, tf.mul(weight, weightDecay))
         const nextBuffer = momentum === 0 ? decayed : tf.add(tf.mul(buffer, momentum), decayed)
         buffer.assign(nextBuffer)

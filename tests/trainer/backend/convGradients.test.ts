@@ -118,10 +118,26 @@ beforeAll(async () => {
 
 describe('wasm convolution gradients match the cpu backend', () => {
   const cases = [...modelCases, ...randomCases(2024, 30)]
-  it.each(cases.map((c, i) => [label(c), c, i] as const))('filter gradient: %s', async (_, c, i) => {
-    const t = tensorsFor(c, i)
-    expect(await parity(() => filterGradient(c, t))).toBeLessThan(parityTolerance)
-  })
+  // Each stride-1 case through both paths: shifted views of the padded input, and im2col.
+  const paths = [
+    ['shifted views', Number.POSITIVE_INFINITY],
+    ['im2col', 0],
+  ] as const
+  for (const [path, overhead] of paths) {
+    it.each(cases.map((c, i) => [label(c), c, i] as const))(
+      `filter gradient (${path}): %s`,
+      async (_, c, i) => {
+        const t = tensorsFor(c, i)
+        const { shiftedGridOverhead, shiftedMinChannels } = filterGradientLimits
+        Object.assign(filterGradientLimits, { shiftedGridOverhead: overhead, shiftedMinChannels: 1 })
+        try {
+          expect(await parity(() => filterGradient(c, t))).toBeLessThan(parityTolerance)
+        } finally {
+          Object.assign(filterGradientLimits, { shiftedGridOverhead, shiftedMinChannels })
+        }
+      },
+    )
+  }
   it.each(cases.map((c, i) => [label(c), c, i] as const))('input gradient: %s', async (_, c, i) => {
     const t = tensorsFor(c, i)
     expect(await parity(() => inputGradient(c, t))).toBeLessThan(parityTolerance)
@@ -130,13 +146,14 @@ describe('wasm convolution gradients match the cpu backend', () => {
   it('sums the filter gradient over image chunks when the patch matrix would be too large', async () => {
     const c: ConvCase = { x: [5, 7, 6, 3], filter: [3, 3, 3, 4], stride: 1, pad: 1 }
     const t = tensorsFor(c, 5)
-    const { patchBudgetFloats } = filterGradientLimits
+    const { patchBudgetFloats, shiftedGridOverhead } = filterGradientLimits
     // 27 patch rows × 42 columns per image: room for two images at a time, so chunks of 2, 2 and 1.
     filterGradientLimits.patchBudgetFloats = 27 * 42 * 2
+    filterGradientLimits.shiftedGridOverhead = 0
     try {
       expect(await parity(() => filterGradient(c, t))).toBeLessThan(parityTolerance)
     } finally {
-      filterGradientLimits.patchBudgetFloats = patchBudgetFloats
+      Object.assign(filterGradientLimits, { patchBudgetFloats, shiftedGridOverhead })
     }
   })
 

@@ -8,7 +8,8 @@ import {
 } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { explicitPadding } from './conv2d'
-import { conv2dInfo, dispose, reshapeInfo, sliceInfo, transposeInfo } from './kernelCall'
+import { conv2dInfo, dispose, heapOffset, reshapeInfo, sliceInfo, transposeInfo } from './kernelCall'
+import { simdKernelsFor } from './simdKernels'
 
 /**
  * The input gradient as one forward convolution on XNNPACK (tfjs-backend-wasm's own kernel is a plain
@@ -114,7 +115,12 @@ export function phasePlan(
   return { stride, taps, dMax, padBefore: dMax, padAfter, kernelIndex }
 }
 
-/** [taps_h, taps_w, Co, s_h·s_w·Ci]: output channel (p·s_w + q)·Ci + ci holds phase (p, q). Small: built in JS. */
+/**
+ * [taps_h, taps_w, Co, s_h·s_w·Ci]: output channel (p·s_w + q)·Ci + ci holds phase (p, q), i.e.
+ * F[t, u, o, phase·Ci + i] = W[a, b, i, o] for the kernel row a and column b feeding that tap and phase.
+ * Each (tap, phase) block is a transpose of one [Ci, Co] slice of W: by our SIMD kernel on the heap,
+ * or in JavaScript.
+ */
 function buildPhaseFilter(
   filter: TensorInfo,
   rows: PhasePlan,
@@ -124,12 +130,13 @@ function buildPhaseFilter(
   backend: BackendWasm,
 ): TensorInfo {
   const kw = filter.shape[1]!
-  const weights = backend.readSync(filter.dataId) as Float32Array
-  const phaseCount = rows.stride * cols.stride
-  const outChannels = phaseCount * ci
+  const outChannels = rows.stride * cols.stride * ci
   const result = backend.makeOutput([rows.taps, cols.taps, co, outChannels], 'float32')
-  const values = backend.typedArrayFromHeap(result)
+  const values = backend.typedArrayFromHeap(result) as Float32Array
   values.fill(0)
+  const kernels = simdKernelsFor(backend)
+  const weights = kernels === null ? (backend.typedArrayFromHeap(filter) as Float32Array) : null
+  const [source, target] = [heapOffset(backend, filter), heapOffset(backend, result)]
   for (let t = 0; t < rows.taps; t++) {
     for (let p = 0; p < rows.stride; p++) {
       const a = rows.kernelIndex(t, p)
@@ -138,13 +145,25 @@ function buildPhaseFilter(
         for (let q = 0; q < cols.stride; q++) {
           const b = cols.kernelIndex(u, q)
           if (b < 0) continue
-          const phaseOffset = (p * cols.stride + q) * ci
-          const targetBase = (t * cols.taps + u) * co * outChannels + phaseOffset
+          const targetBase = (t * cols.taps + u) * co * outChannels + (p * cols.stride + q) * ci
           const sourceBase = (a * kw + b) * ci * co
-          // W[a, b, i, o] → F[t, u, o, phase·Ci + i]
+          if (kernels !== null) {
+            kernels.transposeBlocks(
+              source + 4 * sourceBase,
+              target + 4 * targetBase,
+              ci,
+              co,
+              4 * co,
+              4 * outChannels,
+              1,
+              0,
+              0,
+            )
+            continue
+          }
           for (let i = 0; i < ci; i++) {
-            const source = sourceBase + i * co
-            for (let o = 0; o < co; o++) values[targetBase + o * outChannels + i] = weights[source + o]!
+            const from = sourceBase + i * co
+            for (let o = 0; o < co; o++) values[targetBase + o * outChannels + i] = weights![from + o]!
           }
         }
       }

@@ -17,6 +17,7 @@ import { createCastConfig, createIdentityConfig } from './identity'
 import { avgPoolGradConfig, maxPoolGradConfig } from './poolGrad'
 import { createLeadingReductionConfig, leadingReductionKernels } from './reduceLeadingAxes'
 import { registerReductionGradients } from './reductionGradients'
+import { sgdUpdateConfig } from './sgdUpdate'
 import { tileConfig } from './tile'
 
 /** Kernels that replace or supply the backend's own outright. */
@@ -28,6 +29,7 @@ const standalone: readonly KernelConfig[] = [
   tileConfig,
   batchNormTrainingConfig,
   batchNormTrainingGradConfig,
+  sgdUpdateConfig,
 ]
 
 /** Kernels that take a fast path where they can and hand the rest to the shipped kernel. */

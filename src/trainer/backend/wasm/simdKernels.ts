@@ -9,6 +9,8 @@ import {
 } from './simd/batchNorm'
 import { im2colTransposed } from './simd/im2colTransposed'
 import { maxPoolGrad2x2 } from './simd/maxPoolGrad2x2'
+import { sgdUpdate } from './simd/sgdUpdate'
+import { transposeBlocks } from './simd/transposeBlocks'
 
 /**
  * Small kernels of our own in WebAssembly, run on tfjs' wasm heap: the 2×2 max-pool gradient and
@@ -54,6 +56,33 @@ export interface SimdKernels {
     first: number,
     count: number,
   ): void
+  /**
+   * For each of `count` blocks, the transpose of a rows × cols float matrix (row strides and block
+   * steps in bytes, addresses byte offsets): dst[c][r] = src[r][c].
+   */
+  transposeBlocks(
+    src: number,
+    dst: number,
+    rows: number,
+    cols: number,
+    srcRowBytes: number,
+    dstRowBytes: number,
+    count: number,
+    srcStep: number,
+    dstStep: number,
+  ): void
+  /** One SGD step of a parameter of `bytes` bytes (see `simd/sgdUpdate.ts`). */
+  sgdUpdate(
+    w: number,
+    g: number,
+    buffer: number,
+    wOut: number,
+    bufferOut: number,
+    bytes: number,
+    learningRate: number,
+    momentum: number,
+    weightDecay: number,
+  ): void
   /** Batch-norm passes over [rows, C] activations; see `simd/batchNorm.ts` for each contract. */
   channelSums(x: number, bytes: number, channelBytes: number, acc: number): void
   channelSquaredDeviations(x: number, bytes: number, channelBytes: number, mean: number, acc: number): void
@@ -89,6 +118,8 @@ const functions = [
   normalize,
   gradientSums,
   inputGradient,
+  transposeBlocks,
+  sgdUpdate,
 ]
 
 const kernelsByBackend = new WeakMap<BackendWasm, SimdKernels | null>()

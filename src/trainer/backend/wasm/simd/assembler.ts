@@ -33,6 +33,7 @@ const text = (value: string): number[] => vector(Array.from(value, (c) => [c.cha
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body]
 
 const i32Type = 0x7f
+const f32Type = 0x7d
 const v128Type = 0x7b
 /** A SIMD instruction: the 0xfd prefix and its opcode (LEB128). */
 const simd = (opcode: number): Code => [0xfd, ...uleb(opcode)]
@@ -46,12 +47,17 @@ export const set = (local: number): Code => [0x21, ...uleb(local)]
 export const int = (value: number): Code => [0x41, ...sleb(value)]
 export const add: Code = [0x6a]
 export const mul: Code = [0x6c]
+export const and: Code = [0x71]
 export const geU: Code = [0x4f]
+export const ltU: Code = [0x49]
 export const eq: Code = [0x46]
+/** select(a, b, condition): a when condition ≠ 0. */
+export const select: Code = [0x1b]
 export const f32Load: Code = [0x2a, 0x02, 0x00]
 export const f32Store: Code = [0x38, 0x02, 0x00]
-/** memory.copy(destination, source, bytes). */
-export const memoryCopy: Code = [0xfc, 0x0a, 0x00, 0x00]
+export const f32Add: Code = [0x92]
+export const f32Sub: Code = [0x93]
+export const f32Mul: Code = [0x94]
 /** memory.fill(destination, byte, bytes). */
 export const memoryFill: Code = [0xfc, 0x0b, 0x00]
 export const negativeInfinity: Code = [0x43, 0x00, 0x00, 0x80, 0xff]
@@ -59,6 +65,11 @@ export const zeroF32: Code = [0x43, 0x00, 0x00, 0x00, 0x00]
 
 export const v128Load: Code = [...simd(0x00), ...memarg]
 export const v128Store: Code = [...simd(0x0b), ...memarg]
+/** i8x16.shuffle of two vectors, given as four f32 lanes (0–3 the first vector's, 4–7 the second's). */
+export const shuffleF32 = (...lanes: [number, number, number, number]): Code => [
+  ...simd(0x0d),
+  ...lanes.flatMap((lane) => [4 * lane, 4 * lane + 1, 4 * lane + 2, 4 * lane + 3]),
+]
 export const f32x4Splat = simd(0x13)
 export const f32x4Gt = simd(0x44)
 export const v128And = simd(0x4e)
@@ -107,35 +118,44 @@ export function forLoop(counter: number, limit: Code, step: Code, body: Code, fr
 
 export interface WasmFunction {
   readonly name: string
-  readonly parameters: number
+  /** Value types of the parameters, in order. */
+  readonly parameters: readonly number[]
   readonly locals: number[][]
   readonly code: Code
 }
 
 /**
- * A function of i32 parameters with named i32 and v128 locals: `body` receives every name's local
- * index (parameters first, in order).
+ * A function of i32 parameters (then f32 ones, if any) with named i32 and v128 locals: `body`
+ * receives every name's local index (parameters first, in order).
  */
-export function defineFunction<P extends string, I extends string, V extends string>(
+export function defineFunction<
+  P extends string,
+  I extends string,
+  V extends string,
+  F extends string = never,
+>(
   name: string,
-  signature: { parameters: readonly P[]; i32: readonly I[]; v128: readonly V[] },
-  body: (local: Record<P | I | V, number>) => Code,
+  signature: {
+    parameters: readonly P[]
+    f32Parameters?: readonly F[]
+    i32: readonly I[]
+    v128: readonly V[]
+  },
+  body: (local: Record<P | F | I | V, number>) => Code,
 ): WasmFunction {
-  const names = [...signature.parameters, ...signature.i32, ...signature.v128]
-  const local = Object.fromEntries(names.map((n, index) => [n, index])) as Record<P | I | V, number>
+  const floats = signature.f32Parameters ?? []
+  const names = [...signature.parameters, ...floats, ...signature.i32, ...signature.v128]
+  const local = Object.fromEntries(names.map((n, index) => [n, index])) as Record<P | F | I | V, number>
   const locals: number[][] = []
   if (signature.i32.length > 0) locals.push([...uleb(signature.i32.length), i32Type])
   if (signature.v128.length > 0) locals.push([...uleb(signature.v128.length), v128Type])
-  return { name, parameters: signature.parameters.length, locals, code: body(local) }
+  const parameters = [...signature.parameters.map(() => i32Type), ...floats.map(() => f32Type)]
+  return { name, parameters, locals, code: body(local) }
 }
 
 /** A module importing `env.memory` (shared when tfjs runs threads) and exporting `functions` by name. */
 export function assembleModule(functions: readonly WasmFunction[], sharedMemory: boolean): Uint8Array {
-  const types = functions.map((f) => [
-    0x60,
-    ...vector(Array.from({ length: f.parameters }, () => [i32Type])),
-    ...vector([]),
-  ])
+  const types = functions.map((f) => [0x60, ...vector(f.parameters.map((type) => [type])), ...vector([])])
   // A shared memory must declare a maximum; 65536 pages (4 GiB) admits any.
   const limits = sharedMemory ? [0x03, ...uleb(0), ...uleb(65536)] : [0x00, ...uleb(0)]
   const memoryImport = [...text('env'), ...text('memory'), 0x02, ...limits]

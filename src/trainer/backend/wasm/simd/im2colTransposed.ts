@@ -1,5 +1,6 @@
 import {
   add,
+  and,
   defineFunction,
   eq,
   f32Load,
@@ -8,14 +9,17 @@ import {
   get,
   ifElse,
   int,
-  memoryCopy,
   mul,
+  plus,
   set,
+  times,
+  v128Load,
+  v128Store,
 } from './assembler'
 
 /**
  * im2colTransposed(src, dst, n, ci, height, width, kh, kw, sh, sw, ho, wo, first, count): Pᵀ of the
- * filter gradient from padded [Ci, N, height, width] x, a block copy per row (see `SimdKernels`).
+ * filter gradient from padded [Ci, N, height, width] x, row by row (see `SimdKernels`).
  */
 export const im2colTransposed = defineFunction(
   'im2colTransposed',
@@ -40,40 +44,39 @@ export const im2colTransposed = defineFunction(
     v128: [],
   },
   (l) => {
-    const row = ifElse(
-      [...get(l.sw), ...int(1), ...eq],
-      // Unit column stride: one block copy of wo floats.
-      [
-        ...get(l.to),
-        ...get(l.from),
-        ...get(l.wo),
-        ...int(4),
-        ...mul,
-        ...memoryCopy,
-        ...get(l.to),
-        ...get(l.wo),
-        ...int(4),
-        ...mul,
-        ...add,
-        ...set(l.to),
-      ],
-      forLoop(l.j, get(l.wo), int(1), [
-        ...get(l.to),
-        ...get(l.from),
-        ...get(l.j),
-        ...get(l.sw),
-        ...mul,
-        ...int(4),
-        ...mul,
-        ...add,
-        ...f32Load,
-        ...f32Store,
-        ...get(l.to),
-        ...int(4),
-        ...add,
-        ...set(l.to),
+    // One output row of wo floats: 4 at a time through a register, then the rest one by one (a block
+    // copy per row cost more than the copying itself for rows this short), or strided.
+    const unitStride = [
+      ...forLoop(l.j, [...get(l.wo), ...int(-4), ...and], int(4), [
+        ...plus(get(l.to), times(get(l.j), int(4))),
+        ...plus(get(l.from), times(get(l.j), int(4))),
+        ...v128Load,
+        ...v128Store,
       ]),
-    )
+      ...forLoop(
+        l.j,
+        get(l.wo),
+        int(1),
+        [
+          ...plus(get(l.to), times(get(l.j), int(4))),
+          ...plus(get(l.from), times(get(l.j), int(4))),
+          ...f32Load,
+          ...f32Store,
+        ],
+        [...get(l.wo), ...int(-4), ...and],
+      ),
+    ]
+    const strided = forLoop(l.j, get(l.wo), int(1), [
+      ...plus(get(l.to), times(get(l.j), int(4))),
+      ...plus(get(l.from), times(times(get(l.j), get(l.sw)), int(4))),
+      ...f32Load,
+      ...f32Store,
+    ])
+    const row = [
+      ...ifElse([...get(l.sw), ...int(1), ...eq], unitStride, strided),
+      ...plus(get(l.to), times(get(l.wo), int(4))),
+      ...set(l.to),
+    ]
     const image = [
       // from = src + (((c·n + first + k)·height + a)·width + b)·4
       ...get(l.c),
