@@ -15,7 +15,8 @@ import { simdKernelsFor, type SimdKernels } from './simdKernels'
  *   ChaseBatchNormTrainingGrad(dy, x, y, gamma, saved) → [dx, dγ, dβ, dbias]
  *
  * A conv bias ahead of the normalisation is folded in (it shifts the mean and cancels out); ReLU is
- * folded in when it is the normalisation's only consumer. Per-channel sums are taken over chunks of
+ * folded in when it is the normalisation's only consumer; the bias's gradient is then exactly 0.
+ * Per-channel sums are taken over chunks of
  * rows in wasm and added in float64 here, so long reductions (10⁵ values per channel) keep their
  * precision. NHWC, float32, a channel count that is a multiple of 4 (`batchNormTrainingRuns`).
  */
@@ -74,6 +75,45 @@ function reduceRows(
   return totals
 }
 
+/**
+ * Per-channel mean and sum of squared deviations of x in one sweep: each chunk of rows is summed and
+ * then, while it is still in cache, its squared deviations from its own mean are taken; the chunks
+ * are merged in float64 with Chan et al.'s pairwise update, as exact as two passes over all of x.
+ * `slots` holds two C-float slots at byte offset `at`: the accumulator, then the chunk's mean.
+ */
+function channelMoments(
+  layout: Layout,
+  slots: Float32Array,
+  xAt: number,
+  at: number,
+): { mean: Float64Array; squares: Float64Array } {
+  const { kernels, channels, rows, channelBytes } = layout
+  const mean = new Float64Array(channels)
+  const squares = new Float64Array(channels)
+  const center = slots.subarray(channels, 2 * channels)
+  const chunkSum = new Float64Array(channels)
+  for (let first = 0, seen = 0; first < rows; first += rowsPerChunk) {
+    const count = Math.min(rowsPerChunk, rows - first)
+    const [offset, bytes] = [xAt + first * channelBytes, count * channelBytes]
+    kernels.channelSums(offset, bytes, channelBytes, at)
+    chunkSum.set(slots.subarray(0, channels))
+    for (let c = 0; c < channels; c++) center[c] = chunkSum[c]! / count
+    kernels.channelSquaredDeviations(offset, bytes, channelBytes, at + channelBytes, at)
+    const total = seen + count
+    for (let c = 0; c < channels; c++) {
+      // Deviations were taken from the float32-rounded chunk mean: move them to the exact one.
+      const chunkMean = chunkSum[c]! / count
+      const offCenter = chunkMean - center[c]!
+      const chunkSquares = slots[c]! - count * offCenter * offCenter
+      const delta = chunkMean - mean[c]!
+      mean[c] = mean[c]! + (delta * count) / total
+      squares[c] = squares[c]! + chunkSquares + (delta * delta * seen * count) / total
+    }
+    seen = total
+  }
+  return { mean, squares }
+}
+
 const offsetOf = (info: TensorInfo, wasm: BackendWasm): number =>
   wasm.dataIdMap.get(info.dataId)!.memoryOffset
 
@@ -94,14 +134,10 @@ function batchNormTraining({ inputs, backend, attrs }: Parameters<KernelFunc>[0]
   const at = offsetOf(scratch, wasm)
   const xAt = offsetOf(x, wasm)
 
-  const [sums] = reduceRows(layout, slots, 1, (offset, bytes) =>
-    kernels.channelSums(xAt + offset, bytes, channelBytes, at),
-  )
+  const moments = channelMoments(layout, slots, xAt, at)
   const params = slots.subarray(channels)
-  for (let c = 0; c < channels; c++) params[c] = sums![c]! / rows
-  const [squares] = reduceRows(layout, slots, 1, (offset, bytes) =>
-    kernels.channelSquaredDeviations(xAt + offset, bytes, channelBytes, at + channelBytes, at),
-  )
+  for (let c = 0; c < channels; c++) params[c] = moments.mean[c]!
+  const squares = moments.squares
   const gammaValues = wasm.typedArrayFromHeap(gamma!) as Float32Array
   const betaValues = wasm.typedArrayFromHeap(beta!) as Float32Array
   const biasValues = bias === undefined ? null : (wasm.typedArrayFromHeap(bias) as Float32Array)
@@ -166,21 +202,9 @@ function batchNormTrainingGrad({ inputs, backend, attrs }: Parameters<KernelFunc
     params[2 * channels + c] = gradientSum![c]! / rows
     params[3 * channels + c] = (invStd * invStd * productSum![c]!) / rows
   }
-  const dxAt = offsetOf(dx, wasm)
-  const [biasSum] = reduceRows(layout, slots, 1, (offset, bytes) =>
-    kernels.inputGradient(
-      dyAt + offset,
-      xAt + offset,
-      yAt + offset,
-      bytes,
-      channelBytes,
-      paramsAt,
-      dxAt + offset,
-      at,
-      mask,
-    ),
-  )
-  ;(wasm.typedArrayFromHeap(dBias) as Float32Array).set(biasSum!)
+  kernels.inputGradient(dyAt, xAt, yAt, rows * channelBytes, channelBytes, paramsAt, offsetOf(dx, wasm), mask)
+  // The bias cancels in training mode: Σ dx = k1·(Σg − n·meanG − k2·Σ(x − mean)) = 0 exactly.
+  ;(wasm.typedArrayFromHeap(dBias) as Float32Array).fill(0)
   dispose(wasm, scratch)
   return [dx, dGamma, dBeta, dBias]
 }

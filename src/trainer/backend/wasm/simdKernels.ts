@@ -105,7 +105,6 @@ export interface SimdKernels {
     channelBytes: number,
     params: number,
     dx: number,
-    dxSums: number,
     relu: number,
   ): void
 }

@@ -168,21 +168,22 @@ export const gradientSums = defineFunction(
 )
 
 /**
- * inputGradient(dy, x, y, bytes, channelBytes, params, dx, dxSums, relu):
- *   dx = k1·(g − meanG − (x − mean)·k2),   dxSums[c] = Σ_rows dx[row, c] (the bias gradient),
+ * inputGradient(dy, x, y, bytes, channelBytes, params, dx, relu):
+ *   dx = k1·(g − meanG − (x − mean)·k2)
  * with `params` slots mean, k1 = γ·s, meanG = Σg / n, k2 = s²·Σg(x − mean) / n (s = 1/√(var + ε)).
  */
 export const inputGradient = defineFunction(
   'inputGradient',
   {
-    parameters: ['dy', 'x', 'y', 'bytes', 'channelBytes', 'params', 'dx', 'dxSums', 'relu'],
+    parameters: ['dy', 'x', 'y', 'bytes', 'channelBytes', 'params', 'dx', 'relu'],
     i32: ['at', 'lane'],
-    v128: ['value', 'zero'],
+    v128: ['zero'],
   },
   (l) => {
     const param = (index: number) => slot(l.params, l, index, l.channelBytes)
     const body = (masked: boolean): Code =>
       overRows(l, [
+        ...plus(plus(get(l.dx), get(l.at)), get(l.lane)),
         ...outputGradient(l, masked),
         ...param(2),
         ...f32x4Sub,
@@ -194,21 +195,8 @@ export const inputGradient = defineFunction(
         ...f32x4Sub,
         ...param(1),
         ...f32x4Mul,
-        ...set(l.value),
-        ...plus(plus(get(l.dx), get(l.at)), get(l.lane)),
-        ...get(l.value),
         ...v128Store,
-        ...accumulate(l.dxSums, l, get(l.value)),
       ])
-    return [
-      ...zeroF32,
-      ...f32x4Splat,
-      ...set(l.zero),
-      ...get(l.dxSums),
-      ...int(0),
-      ...get(l.channelBytes),
-      ...memoryFill,
-      ...ifElse(get(l.relu), body(true), body(false)),
-    ]
+    return [...zeroF32, ...f32x4Splat, ...set(l.zero), ...ifElse(get(l.relu), body(true), body(false))]
   },
 )
