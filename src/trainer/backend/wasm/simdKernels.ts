@@ -13,11 +13,11 @@ import { sgdUpdate } from './simd/sgdUpdate'
 import { transposeBlocks } from './simd/transposeBlocks'
 
 /**
- * Small kernels of our own in WebAssembly, run on tfjs' wasm heap: the 2×2 max-pool gradient and
- * training-mode batch normalisation (SIMD, four channels per instruction) and the im2col copy of the
- * filter gradient (block copies). Written in JavaScript over typed arrays, or as tfjs' chains of
- * elementwise kernels, they were the slowest single-threaded parts of a training step. The module is
- * a few kilobytes, assembled by `simd/assembler.ts` (no toolchain needed) and instantiated against the
+ * Small kernels of our own in WebAssembly, run on tfjs' wasm heap, four floats per instruction: the
+ * 2×2 max-pool gradient, training-mode batch normalisation, the SGD step, 4×4 register transposes
+ * (channels-first padding, phase filters) and the im2col rows of the filter gradient. Written in
+ * JavaScript over typed arrays, or as tfjs' chains of elementwise kernels, they were the slowest
+ * single-threaded parts of a training step. The module is about 2 kB, assembled by `simd/assembler.ts` (no toolchain needed) and instantiated against the
  * backend's own memory, so it reads and writes tensors in place at their heap offsets.
  */
 export interface SimdKernels {
