@@ -2,6 +2,7 @@ import type { ModelSpec } from '../../shared/models/modelSpec'
 
 /** What a training-mode batch norm takes over from its neighbours. */
 export interface BatchNormFusion {
+  readonly channels: number
   /** The conv whose bias it adds (that conv then skips its own bias add). */
   readonly biasOf: string | null
   /** The ReLU it applies (that ReLU then passes the value through). */
@@ -36,9 +37,29 @@ export function batchNormFusions(spec: ModelSpec): ReadonlyMap<string, BatchNorm
         : null
     const next = onlyConsumer(node.name)
     const relu = next !== null && byName.get(next)?.kind === 'relu' ? next : null
-    fusions.set(node.name, { biasOf, relu })
+    fusions.set(node.name, { channels: node.channels, biasOf, relu })
   }
   plan = fusions
   plans.set(spec, plan)
   return plan
 }
+
+/** The fusions a training pass applies, and the nodes whose work a norm then does instead. */
+export interface ActiveFusions {
+  readonly byNorm: ReadonlyMap<string, BatchNormFusion>
+  /** Convs that skip their bias add and ReLUs that pass their input through. */
+  readonly foldedInto: ReadonlySet<string>
+}
+
+/** The plan's fusions for the norms whose fused kernels run (`runs(channels)`) on this backend. */
+export function activeFusions(spec: ModelSpec, runs: (channels: number) => boolean): ActiveFusions {
+  const byNorm = new Map([...batchNormFusions(spec)].filter(([, fusion]) => runs(fusion.channels)))
+  const foldedInto = new Set<string>()
+  for (const { biasOf, relu } of byNorm.values()) {
+    if (biasOf !== null) foldedInto.add(biasOf)
+    if (relu !== null) foldedInto.add(relu)
+  }
+  return { byNorm, foldedInto }
+}
+
+export const noFusions: ActiveFusions = { byNorm: new Map(), foldedInto: new Set() }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import './registerGradients'
 import type { BatchNormNode, ModelSpec } from '../../shared/models/modelSpec'
-import { batchNormFusions } from './batchNormFusion'
+import { activeFusions, noFusions } from './batchNormFusion'
 import { batchNormTraining } from './batchNormTraining'
 import { batchNormTrainingRuns } from '../backend/wasm/batchNormTraining'
 import { param, type ModelParams } from './parameters'
@@ -43,20 +43,8 @@ export function forward(
   options: { training: boolean },
 ): ForwardResult {
   const batchStats: BatchStats = {}
-  // Training on a backend with the fused kernels: each BN takes over its conv's bias and its ReLU.
-  const fusedBias = new Set<string>()
-  const fusedRelu = new Set<string>()
-  const reluFolding = new Set<string>()
-  if (options.training)
-    for (const [name, fusion] of batchNormFusions(spec)) {
-      const node = spec.nodes.find((n) => n.name === name) as BatchNormNode
-      if (!batchNormTrainingRuns(node.channels)) continue
-      if (fusion.biasOf !== null) fusedBias.add(fusion.biasOf)
-      if (fusion.relu !== null) {
-        fusedRelu.add(fusion.relu)
-        reluFolding.add(name)
-      }
-    }
+  // Training with the fused kernels: a BN takes over its conv's bias and its ReLU.
+  const fusions = options.training ? activeFusions(spec, batchNormTrainingRuns) : noFusions
   const logits = tf.tidy(() => {
     const values = new Map<string, tf.Tensor>()
     const input = (name: string): tf.Tensor => values.get(name)!
@@ -74,23 +62,27 @@ export function forward(
             node.stride,
             node.padding,
           )
-          if (node.useBias && !fusedBias.has(node.name)) y = tf.add(y, param(params, `${node.name}.bias`))
+          if (node.useBias && !fusions.foldedInto.has(node.name))
+            y = tf.add(y, param(params, `${node.name}.bias`))
           break
         case 'dense':
           y = tf.matMul(a as tf.Tensor2D, param(params, `${node.name}.weight`) as tf.Tensor2D)
           if (node.useBias) y = tf.add(y, param(params, `${node.name}.bias`))
           break
         case 'batchnorm': {
-          const producer = node.inputs[0]!
-          const bias = fusedBias.has(producer) ? param(params, `${producer}.bias`) : null
+          const fusion = fusions.byNorm.get(node.name)
+          const fold = {
+            bias: fusion?.biasOf ? param(params, `${fusion.biasOf}.bias`) : null,
+            relu: fusion?.relu != null,
+          }
           y = options.training
-            ? trainingBatchNorm(node, params, a, { bias, relu: reluFolding.has(node.name) }, batchStats)
+            ? trainingBatchNorm(node, params, a, fold, batchStats)
             : inferenceBatchNorm(node, params, a)
           break
         }
         case 'relu':
-          // Already applied by the batch norm it follows.
-          y = fusedRelu.has(node.name) ? a : tf.relu(a)
+          // A ReLU folded into the norm before it passes its input through.
+          y = fusions.foldedInto.has(node.name) ? a : tf.relu(a)
           break
         case 'maxpool':
           y = tf.maxPool(a as tf.Tensor4D, node.size, node.stride, 'valid')
