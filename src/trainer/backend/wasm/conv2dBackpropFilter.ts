@@ -37,13 +37,15 @@ function conv2dBackpropFilter({ inputs, backend, attrs }: Parameters<KernelFunc>
   const kernels = simdKernelsFor(wasm)
   const { outHeight: ho, outWidth: wo, filterHeight: kh, filterWidth: kw } = info
   // The shifted views multiply over the whole padded grid: worth it while the pad border is thin.
-  const gridOverhead = ((ho + kh - 1) * (wo + kw - 1)) / (ho * wo)
+  const grid = info.batchSize * (ho + kh - 1) * (wo + kw - 1)
+  const limits = filterGradientLimits
   if (
     kernels !== null &&
     info.strideHeight === 1 &&
     info.strideWidth === 1 &&
-    info.inChannels >= filterGradientLimits.shiftedMinChannels &&
-    gridOverhead <= filterGradientLimits.shiftedGridOverhead
+    info.inChannels >= limits.shiftedMinChannels &&
+    grid / (info.batchSize * ho * wo) <= limits.shiftedGridOverhead &&
+    grid * (info.inChannels + info.outChannels) <= limits.shiftedBudgetFloats
   )
     return filterGradientShifted(x, dy, info, wasm, kernels)
   return filterGradientIm2col(x, dy, info, wasm, kernels, filterGradientLimits.patchBudgetFloats)
@@ -53,12 +55,14 @@ function conv2dBackpropFilter({ inputs, backend, attrs }: Parameters<KernelFunc>
  * Mutable so tests can force either path or chunking. The shifted-view path is taken when the padded
  * grid adds at most `shiftedGridOverhead` of work (1.3: 3×3 convolutions on maps of about 14×14 and
  * larger, where it measured faster than im2col) and x has at least `shiftedMinChannels` channels (its
- * products have Ci rows: a first layer's 3 make them slow). `patchBudgetFloats`: the largest Pᵀ the
- * im2col path builds at once (32 MB); bigger batches go in chunks.
+ * products have Ci rows: a first layer's 3 make them slow), and its padded input and gradient grid fit
+ * `shiftedBudgetFloats` (256 MB; larger ones go through im2col, which works in chunks).
+ * `patchBudgetFloats`: the largest Pᵀ the im2col path builds at once (32 MB).
  */
 export const filterGradientLimits = {
   shiftedGridOverhead: 1.3,
   shiftedMinChannels: 8,
+  shiftedBudgetFloats: 64 * 1024 * 1024,
   patchBudgetFloats: 8 * 1024 * 1024,
 }
 
