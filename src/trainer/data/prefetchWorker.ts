@@ -118,6 +118,9 @@ export class PrefetchWorker {
   async close(): Promise<void> {
     this.failure ??= new Error('the batch stream is closed')
     this.port.close()
+    // An unref'd worker's exit does not hold the event loop: awaiting it could leave a process with
+    // nothing else to do (an in-process run) exiting with the promise unsettled.
+    this.worker.ref()
     await this.worker.terminate()
   }
 
@@ -149,7 +152,8 @@ export class PrefetchWorker {
       }
     }
     this.waiters = still
-    if (still.length === 0) this.worker.unref()
+    // Once closing, stay referenced until the worker has exited (see `close`).
+    if (still.length === 0 && this.failure === null) this.worker.unref()
   }
 
   private fail(error: Error): void {

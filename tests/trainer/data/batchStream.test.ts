@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { datasets } from '../../../src/shared/data/datasets'
 import type { AugmentationSettings } from '../../../src/trainer/data/augment'
@@ -184,5 +187,16 @@ describe('createEvalStream', () => {
     expect(batches.flatMap((b) => [...b.labels])).toEqual([...test.set.labels])
     const i = 1234 // image 0, row 12, column 27, green
     expect(batches[0]!.images[i]).toBeCloseTo((test.set.images[i]! / 255 - info.mean[1]!) / info.std[1]!, 5)
+  })
+})
+
+describe('a process whose only work is a prefetching stream', () => {
+  it('finishes closing it while batches are still in flight (the worker holds it until it has exited)', () => {
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+    const script = fileURLToPath(new URL('./fixtures/closeStreamRun.ts', import.meta.url))
+    const run = spawnSync(process.execPath, ['--import', tsx, script], { encoding: 'utf8', timeout: 60_000 })
+    expect(run.error).toBeUndefined()
+    expect(run.status, run.stderr).toBe(0)
+    expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toEqual({ closed: 16, size: 16 })
   })
 })
