@@ -50,17 +50,17 @@ export function batchNormTraining(
 
 tf.registerGradient({
   kernelName: BatchNormTraining,
-  inputsToSave: ['x', 'gamma'],
-  outputsToSave: [true, false, false, true],
+  inputsToSave: ['x', 'gamma', 'beta'],
+  outputsToSave: [false, false, false, true],
   gradFunc: (dys, saved, attrs) => {
-    const [x, gamma, y, stats] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]
+    const [x, gamma, beta, stats] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]
     const dy = (dys as tf.Tensor[])[0]!
     const { relu } = attrs as unknown as BatchNormTrainingAttrs
     // All four at once: tfjs calls each input's function in its own tidy, so they are made here, in
     // the backward pass's scope, which disposes any that no input asks for.
     const [dx, dGamma, dBeta, dBias] = tf
       .engine()
-      .runKernel(BatchNormTrainingGrad, { dy, x, y, gamma, saved: stats }, { relu }) as tf.Tensor[]
+      .runKernel(BatchNormTrainingGrad, { dy, x, gamma, beta, saved: stats }, { relu }) as tf.Tensor[]
     return { x: () => dx!, gamma: () => dGamma!, beta: () => dBeta!, bias: () => dBias! }
   },
 })

@@ -12,7 +12,7 @@ import { simdKernelsFor, type SimdKernels } from './simdKernels'
  *   ChaseBatchNormTraining(x, gamma, beta, bias?) → [y, mean, variance, saved]
  *     y = ReLU?((x + bias − mean)·γ/√(variance + ε) + β) with the batch's mean and biased variance;
  *     `saved` = [mean of x, 1/√(variance + ε)] for the gradient.
- *   ChaseBatchNormTrainingGrad(dy, x, y, gamma, saved) → [dx, dγ, dβ, dbias]
+ *   ChaseBatchNormTrainingGrad(dy, x, gamma, beta, saved) → [dx, dγ, dβ, dbias]
  *
  * A conv bias ahead of the normalisation is folded in (it shifts the mean and cancels out); ReLU is
  * folded in when it is the normalisation's only consumer; the bias's gradient is then exactly 0.
@@ -168,12 +168,12 @@ function batchNormTraining({ inputs, backend, attrs }: Parameters<KernelFunc>[0]
 
 function batchNormTrainingGrad({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo[] {
   const wasm = backend as BackendWasm
-  const { dy, x, y, gamma, saved } = inputs as Record<'dy' | 'x' | 'y' | 'gamma' | 'saved', TensorInfo>
+  const { dy, x, gamma, beta, saved } = inputs as Record<'dy' | 'x' | 'gamma' | 'beta' | 'saved', TensorInfo>
   const { relu } = attrs as unknown as Pick<BatchNormTrainingAttrs, 'relu'>
   const layout = layoutOf(x, wasm)
   const { kernels, channels, rows, channelBytes } = layout
-  // Slots: two sums (Σg, Σg·(x − mean)), then inputGradient's params (mean, k1, meanG, k2).
-  const scratch = wasm.makeOutput([6 * channels], 'float32')
+  // Slots: two sums (Σg, Σg·(x − mean)), then the backward params (mean, scale, beta, k1, meanG, k2).
+  const scratch = wasm.makeOutput([8 * channels], 'float32')
   const dx = wasm.makeOutput(x.shape, 'float32')
   const dGamma = wasm.makeOutput([channels], 'float32')
   const dBeta = wasm.makeOutput([channels], 'float32')
@@ -183,26 +183,28 @@ function batchNormTrainingGrad({ inputs, backend, attrs }: Parameters<KernelFunc
   const paramsAt = at + 2 * channelBytes
   const params = slots.subarray(2 * channels)
   const savedValues = wasm.typedArrayFromHeap(saved) as Float32Array
+  const gammaValues = wasm.typedArrayFromHeap(gamma) as Float32Array
+  // mean, scale and beta exactly as the forward pass had them (so the ReLU mask is the same).
   params.set(savedValues.subarray(0, channels))
+  for (let c = 0; c < channels; c++) params[channels + c] = gammaValues[c]! * savedValues[channels + c]!
+  params.set(wasm.typedArrayFromHeap(beta) as Float32Array, 2 * channels)
   const [dyAt, xAt] = [offsetOf(dy, wasm), offsetOf(x, wasm)]
-  const yAt = offsetOf(y, wasm)
   const mask = relu ? 1 : 0
 
   const [gradientSum, productSum] = reduceRows(layout, slots, 2, (offset, bytes) =>
-    kernels.gradientSums(dyAt + offset, xAt + offset, yAt + offset, bytes, channelBytes, paramsAt, at, mask),
+    kernels.gradientSums(dyAt + offset, xAt + offset, bytes, channelBytes, paramsAt, at, mask),
   )
-  const gammaValues = wasm.typedArrayFromHeap(gamma) as Float32Array
   const dGammaOut = wasm.typedArrayFromHeap(dGamma) as Float32Array
   const dBetaOut = wasm.typedArrayFromHeap(dBeta) as Float32Array
   for (let c = 0; c < channels; c++) {
     const invStd = savedValues[channels + c]!
     dBetaOut[c] = gradientSum![c]!
     dGammaOut[c] = productSum![c]! * invStd
-    params[channels + c] = gammaValues[c]! * invStd
-    params[2 * channels + c] = gradientSum![c]! / rows
-    params[3 * channels + c] = (invStd * invStd * productSum![c]!) / rows
+    params[3 * channels + c] = gammaValues[c]! * invStd
+    params[4 * channels + c] = gradientSum![c]! / rows
+    params[5 * channels + c] = (invStd * invStd * productSum![c]!) / rows
   }
-  kernels.inputGradient(dyAt, xAt, yAt, rows * channelBytes, channelBytes, paramsAt, offsetOf(dx, wasm), mask)
+  kernels.inputGradient(dyAt, xAt, rows * channelBytes, channelBytes, paramsAt, offsetOf(dx, wasm), mask)
   // The bias cancels in training mode: Σ dx = k1·(Σg − n·meanG − k2·Σ(x − mean)) = 0 exactly.
   ;(wasm.typedArrayFromHeap(dBias) as Float32Array).fill(0)
   dispose(wasm, scratch)

@@ -90,17 +90,15 @@ export interface SimdKernels {
   gradientSums(
     dy: number,
     x: number,
-    y: number,
     bytes: number,
     channelBytes: number,
-    mean: number,
+    params: number,
     sums: number,
     relu: number,
   ): void
   inputGradient(
     dy: number,
     x: number,
-    y: number,
     bytes: number,
     channelBytes: number,
     params: number,

@@ -118,39 +118,49 @@ export const normalize = defineFunction(
   ],
 )
 
-/** g: dy, or dy where y > 0 (the ReLU that followed the normalisation passed it) when masked. */
-function outputGradient(
-  l: { dy: number; y: number; at: number; lane: number; zero: number },
+/**
+ * The backward passes read the normalisation's parameters from `params` slots: mean, scale (γ·s),
+ * beta, then k1 = γ·s, meanG = Σg / n, k2 = s²·Σg(x − mean) / n (s = 1/√(var + ε)). With a folded
+ * ReLU, g is dy where the forward's output was positive, a mask recomputed from x with the forward's
+ * own float32 operations (so it is the same mask) instead of read from the output: one stream less.
+ */
+function backwardBody(
+  l: { dy: number; x: number; params: number; channelBytes: number; at: number; lane: number },
+  locals: { centered: number; g: number; zero: number },
   masked: boolean,
-) {
-  if (!masked) return element(l.dy, l)
-  return [...element(l.dy, l), ...element(l.y, l), ...get(l.zero), ...f32x4Gt, ...v128And]
+): Code {
+  const param = (index: number) => slot(l.params, l, index, l.channelBytes)
+  const centered = [...element(l.x, l), ...param(0), ...f32x4Sub, ...set(locals.centered)]
+  const mask = [
+    ...get(locals.centered),
+    ...param(1),
+    ...f32x4Mul,
+    ...param(2),
+    ...f32x4Add,
+    ...get(locals.zero),
+    ...f32x4Gt,
+    ...v128And,
+  ]
+  return [...centered, ...element(l.dy, l), ...(masked ? mask : []), ...set(locals.g)]
 }
 
 /**
- * gradientSums(dy, x, y, bytes, channelBytes, mean, sums, relu): sums slot 0 = Σ g, slot 1 =
- * Σ g·(x − mean), g the gradient at the normalised output (`outputGradient`).
+ * gradientSums(dy, x, bytes, channelBytes, params, sums, relu): sums slot 0 = Σ g, slot 1 =
+ * Σ g·(x − mean), zeroed first.
  */
 export const gradientSums = defineFunction(
   'gradientSums',
   {
-    parameters: ['dy', 'x', 'y', 'bytes', 'channelBytes', 'mean', 'sums', 'relu'],
+    parameters: ['dy', 'x', 'bytes', 'channelBytes', 'params', 'sums', 'relu'],
     i32: ['at', 'lane', 'sumsOfProducts'],
-    v128: ['g', 'zero'],
+    v128: ['centered', 'g', 'zero'],
   },
   (l) => {
     const body = (masked: boolean): Code =>
       overRows(l, [
-        ...outputGradient(l, masked),
-        ...set(l.g),
+        ...backwardBody(l, l, masked),
         ...accumulate(l.sums, l, get(l.g)),
-        ...accumulate(l.sumsOfProducts, l, [
-          ...get(l.g),
-          ...element(l.x, l),
-          ...slot(l.mean, l),
-          ...f32x4Sub,
-          ...f32x4Mul,
-        ]),
+        ...accumulate(l.sumsOfProducts, l, [...get(l.g), ...get(l.centered), ...f32x4Mul]),
       ])
     return [
       ...zeroF32,
@@ -167,33 +177,28 @@ export const gradientSums = defineFunction(
   },
 )
 
-/**
- * inputGradient(dy, x, y, bytes, channelBytes, params, dx, relu):
- *   dx = k1·(g − meanG − (x − mean)·k2)
- * with `params` slots mean, k1 = γ·s, meanG = Σg / n, k2 = s²·Σg(x − mean) / n (s = 1/√(var + ε)).
- */
+/** inputGradient(dy, x, bytes, channelBytes, params, dx, relu): dx = k1·(g − meanG − (x − mean)·k2). */
 export const inputGradient = defineFunction(
   'inputGradient',
   {
-    parameters: ['dy', 'x', 'y', 'bytes', 'channelBytes', 'params', 'dx', 'relu'],
+    parameters: ['dy', 'x', 'bytes', 'channelBytes', 'params', 'dx', 'relu'],
     i32: ['at', 'lane'],
-    v128: ['zero'],
+    v128: ['centered', 'g', 'zero'],
   },
   (l) => {
     const param = (index: number) => slot(l.params, l, index, l.channelBytes)
     const body = (masked: boolean): Code =>
       overRows(l, [
+        ...backwardBody(l, l, masked),
         ...plus(plus(get(l.dx), get(l.at)), get(l.lane)),
-        ...outputGradient(l, masked),
-        ...param(2),
+        ...get(l.g),
+        ...param(4),
         ...f32x4Sub,
-        ...element(l.x, l),
-        ...param(0),
-        ...f32x4Sub,
-        ...param(3),
+        ...get(l.centered),
+        ...param(5),
         ...f32x4Mul,
         ...f32x4Sub,
-        ...param(1),
+        ...param(3),
         ...f32x4Mul,
         ...v128Store,
       ])
