@@ -4,6 +4,7 @@ import type { BatchNormNode, ModelSpec } from '../../shared/models/modelSpec'
 import { activeFusions, noFusions } from './batchNormFusion'
 import { batchNormTraining } from './batchNormTraining'
 import { batchNormTrainingRuns } from '../backend/wasm/batchNormTraining'
+import { RunningAverage, runningAverageRuns } from '../backend/wasm/runningAverage'
 import { param, type ModelParams } from './parameters'
 
 /** Batch moments of one BN layer in a training forward pass; `count` = values per channel (N·H·W). */
@@ -143,9 +144,14 @@ export function updateRunningStats(spec: ModelSpec, params: ModelParams, stats: 
     const m = node.momentum
     const runningMean = param(params, `${node.name}.runningMean`)
     const runningVar = param(params, `${node.name}.runningVar`)
+    const fused = runningAverageRuns()
+    const average = (running: tf.Tensor, batch: tf.Tensor, scale: number): tf.Tensor =>
+      fused
+        ? (tf.engine().runKernel(RunningAverage, { running, batch }, { momentum: m, scale }) as tf.Tensor)
+        : tf.add(tf.mul(running, 1 - m), tf.mul(scale === 1 ? batch : tf.mul(batch, scale), m))
     tf.tidy(() => {
-      runningMean.assign(tf.add(tf.mul(runningMean, 1 - m), tf.mul(mean, m)))
-      runningVar.assign(tf.add(tf.mul(runningVar, 1 - m), tf.mul(unbiased(variance, count), m)))
+      runningMean.assign(average(runningMean, mean, 1))
+      runningVar.assign(average(runningVar, variance, unbiasedScale(count)))
     })
   }
   disposeBatchStats(stats)
@@ -153,7 +159,12 @@ export function updateRunningStats(spec: ModelSpec, params: ModelParams, stats: 
 
 /** n/(n − 1) correction, as PyTorch stores it (a batch of one value per channel keeps the biased one). */
 export function unbiased(variance: tf.Tensor, count: number): tf.Tensor {
-  return count > 1 ? tf.mul(variance, count / (count - 1)) : variance
+  const scale = unbiasedScale(count)
+  return scale === 1 ? variance : tf.mul(variance, scale)
+}
+
+function unbiasedScale(count: number): number {
+  return count > 1 ? count / (count - 1) : 1
 }
 
 export function disposeBatchStats(stats: BatchStats): void {

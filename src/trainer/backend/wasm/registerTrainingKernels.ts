@@ -17,6 +17,7 @@ import { createCastConfig, createIdentityConfig } from './identity'
 import { avgPoolGradConfig, maxPoolGradConfig } from './poolGrad'
 import { createLeadingReductionConfig, leadingReductionKernels } from './reduceLeadingAxes'
 import { registerReductionGradients } from './reductionGradients'
+import { runningAverageConfig } from './runningAverage'
 import { sgdUpdateConfig } from './sgdUpdate'
 import { tileConfig } from './tile'
 
@@ -30,6 +31,7 @@ const standalone: readonly KernelConfig[] = [
   batchNormTrainingConfig,
   batchNormTrainingGradConfig,
   sgdUpdateConfig,
+  runningAverageConfig,
 ]
 
 /** Kernels that take a fast path where they can and hand the rest to the shipped kernel. */
