@@ -1,4 +1,10 @@
-import type { Conv2DAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
+import {
+  backend_util,
+  type Conv2DAttrs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core'
 
 type ExplicitPadding = Exclude<Conv2DAttrs['pad'], string | number>
 
@@ -28,4 +34,25 @@ export function createConv2dConfig(original: KernelConfig): KernelConfig {
     return original.kernelFunc({ ...args, attrs: { ...args.attrs, pad: explicitPadding(pad) } })
   }
   return { ...original, kernelFunc }
+}
+
+/** The shapes of an NHWC convolution whose gradient a kernel computes; other layouts are refused. */
+export function gradientConvInfo(
+  kernelName: string,
+  inputShape: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  attrs: Pick<Conv2DAttrs, 'strides' | 'pad' | 'dataFormat' | 'dimRoundingMode'>,
+): backend_util.Conv2DInfo {
+  if (attrs.dataFormat !== 'NHWC')
+    throw new Error(`${kernelName} on wasm supports NHWC only, got ${attrs.dataFormat}`)
+  return backend_util.computeConv2DInfo(
+    inputShape,
+    filterShape,
+    attrs.strides,
+    1,
+    explicitPadding(attrs.pad),
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  )
 }

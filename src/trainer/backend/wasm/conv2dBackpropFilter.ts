@@ -1,5 +1,4 @@
 import {
-  backend_util,
   Conv2DBackpropFilter,
   type Conv2DBackpropFilterAttrs,
   type KernelConfig,
@@ -7,7 +6,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { explicitPadding } from './conv2d'
+import { gradientConvInfo } from './conv2d'
 import { filterGradientIm2col } from './filterGradientIm2col'
 import { filterGradientShifted } from './filterGradientShifted'
 import { simdKernelsFor } from './simdKernels'
@@ -20,19 +19,12 @@ import { simdKernelsFor } from './simdKernels'
 function conv2dBackpropFilter({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
   const wasm = backend as BackendWasm
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo }
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
-    attrs as unknown as Conv2DBackpropFilterAttrs
-  if (dataFormat !== 'NHWC')
-    throw new Error(`Conv2DBackpropFilter on wasm supports NHWC only, got ${dataFormat}`)
-  const info = backend_util.computeConv2DInfo(
+  const attributes = attrs as unknown as Conv2DBackpropFilterAttrs
+  const info = gradientConvInfo(
+    Conv2DBackpropFilter,
     x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    1,
-    explicitPadding(pad),
-    dimRoundingMode,
-    false,
-    'channelsLast',
+    attributes.filterShape,
+    attributes,
   )
   const kernels = simdKernelsFor(wasm)
   const { outHeight: ho, outWidth: wo, filterHeight: kh, filterWidth: kw } = info

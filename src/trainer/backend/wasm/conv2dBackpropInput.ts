@@ -1,5 +1,4 @@
 import {
-  backend_util,
   Conv2DBackpropInput,
   type Conv2DBackpropInputAttrs,
   type KernelConfig,
@@ -7,7 +6,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { explicitPadding } from './conv2d'
+import { gradientConvInfo } from './conv2d'
 import { conv2dInfo, dispose, heapOffset, reshapeInfo, sliceInfo, transposeInfo } from './kernelCall'
 import { simdKernelsFor } from './simdKernels'
 
@@ -22,19 +21,12 @@ import { simdKernelsFor } from './simdKernels'
 function conv2dBackpropInput({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
   const wasm = backend as BackendWasm
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo }
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
-    attrs as unknown as Conv2DBackpropInputAttrs
-  if (dataFormat !== 'NHWC')
-    throw new Error(`Conv2DBackpropInput on wasm supports NHWC only, got ${dataFormat}`)
-  const info = backend_util.computeConv2DInfo(
-    inputShape,
+  const attributes = attrs as unknown as Conv2DBackpropInputAttrs
+  const info = gradientConvInfo(
+    Conv2DBackpropInput,
+    attributes.inputShape,
     filter.shape as [number, number, number, number],
-    strides,
-    1,
-    explicitPadding(pad),
-    dimRoundingMode,
-    false,
-    'channelsLast',
+    attributes,
   )
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co, padInfo } = info
   const rows = phasePlan(info.filterHeight, info.strideHeight, padInfo.top, info.outHeight, h)
