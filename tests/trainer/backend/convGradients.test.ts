@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../../src/shared/rng'
 import { initBackend } from '../../../src/trainer/backend/pickBackend'
 import { filterGradientLimits } from '../../../src/trainer/backend/wasm/conv2dBackpropFilter'
+import { filterGradientGemmFits, gemmBlockPixels } from '../../../src/trainer/backend/wasm/filterGradientGemm'
 import { phasePlan } from '../../../src/trainer/backend/wasm/conv2dBackpropInput'
 import { parity, parityTolerance, randomValues, runKernel } from './parity'
 
@@ -23,7 +24,11 @@ function outputSize(size: number, kernel: number, stride: number, pad: Pad, axis
   return Math.floor((size + before + after - kernel) / stride) + 1
 }
 
-function randomCases(seed: number, count: number): ConvCase[] {
+function randomCases(
+  seed: number,
+  count: number,
+  channels?: { channelsIn: readonly number[]; channelsOut: readonly number[] },
+): ConvCase[] {
   const rng = Rng.fromSeed(seed, 7)
   const pick = <T>(items: readonly T[]): T => items[rng.int(items.length)]!
   const cases: ConvCase[] = []
@@ -55,8 +60,10 @@ function randomCases(seed: number, count: number): ConvCase[] {
         [pad, pad],
         [0, 0],
       ]
-    const x: ConvCase['x'] = [1 + rng.int(3), kernel + rng.int(9), kernelW + rng.int(9), 1 + rng.int(7)]
-    const filter: ConvCase['filter'] = [kernel, kernelW, x[3], 1 + rng.int(9)]
+    const ci = channels ? pick(channels.channelsIn) : 1 + rng.int(7)
+    const co = channels ? pick(channels.channelsOut) : 1 + rng.int(9)
+    const x: ConvCase['x'] = [1 + rng.int(3), kernel + rng.int(9), kernelW + rng.int(9), ci]
+    const filter: ConvCase['filter'] = [kernel, kernelW, ci, co]
     if (outputSize(x[1], kernel, stride, pad, 0) < 1 || outputSize(x[2], kernelW, strideW, pad, 1) < 1)
       continue
     cases.push({ x, filter, stride: [stride, strideW], pad })
@@ -73,6 +80,22 @@ const modelCases: ConvCase[] = [
   { x: [2, 8, 8, 5], filter: [1, 1, 5, 7], stride: 2, pad: 0 },
   { x: [2, 7, 7, 5], filter: [1, 1, 5, 7], stride: 2, pad: 0 },
 ]
+
+/**
+ * Shapes for our matrix product (Ci % 4 = 0, Co % 8 = 0): the models' 3×3 and 1×1 layers, and images
+ * whose pixels span several blocks (`gemmBlockPixels`), the last one partial.
+ */
+const gemmCases: ConvCase[] = [
+  { x: [2, 8, 8, 4], filter: [3, 3, 4, 8], stride: 1, pad: 1 },
+  { x: [2, 9, 9, 8], filter: [3, 3, 8, 16], stride: 2, pad: 1 },
+  { x: [2, 8, 8, 12], filter: [1, 1, 12, 8], stride: 2, pad: 0 },
+  { x: [5, 12, 12, 4], filter: [3, 3, 4, 16], stride: 1, pad: 1 },
+  { x: [5, 10, 10, 4], filter: [3, 3, 4, 8], stride: 1, pad: 1 },
+  { x: [7, 7, 7, 8], filter: [3, 3, 8, 8], stride: 1, pad: 'valid' },
+]
+
+const convInfo = (c: ConvCase) =>
+  tf.backend_util.computeConv2DInfo(c.x, c.filter, c.stride, 1, c.pad as never)
 
 function tensorsFor(c: ConvCase, seed: number) {
   const rng = Rng.fromSeed(seed, 11)
@@ -118,22 +141,33 @@ beforeAll(async () => {
 
 describe('wasm convolution gradients match the cpu backend', () => {
   const cases = [...modelCases, ...randomCases(2024, 30)]
-  // Each stride-1 case through both paths: shifted views of the padded input, and im2col.
+  // Each case through the XNNPACK paths (shifted views of the padded input for stride 1, and im2col)
+  // and, where its channels fit, our own matrix product.
   const paths = [
-    ['shifted views', Number.POSITIVE_INFINITY],
-    ['im2col', 0],
+    ['shifted views', { gemm: false, shiftedGridOverhead: Number.POSITIVE_INFINITY, shiftedMinChannels: 1 }],
+    ['im2col', { gemm: false, shiftedGridOverhead: 0 }],
+    ['own matrix product', { gemm: true }],
   ] as const
-  for (const [path, overhead] of paths) {
-    it.each(cases.map((c, i) => [label(c), c, i] as const))(
+  const pathCases = {
+    'shifted views': cases,
+    im2col: cases,
+    'own matrix product': [
+      ...gemmCases,
+      ...randomCases(77, 40, { channelsIn: [4, 8, 12], channelsOut: [8, 16] }),
+    ],
+  }
+  for (const [path, limits] of paths) {
+    it.each(pathCases[path].map((c, i) => [label(c), c, i] as const))(
       `filter gradient (${path}): %s`,
       async (_, c, i) => {
         const t = tensorsFor(c, i)
-        const { shiftedGridOverhead, shiftedMinChannels } = filterGradientLimits
-        Object.assign(filterGradientLimits, { shiftedGridOverhead: overhead, shiftedMinChannels: 1 })
+        if (path === 'own matrix product') expect(filterGradientGemmFits(convInfo(c))).toBe(true)
+        const saved = { ...filterGradientLimits }
+        Object.assign(filterGradientLimits, limits)
         try {
           expect(await parity(() => filterGradient(c, t))).toBeLessThan(parityTolerance)
         } finally {
-          Object.assign(filterGradientLimits, { shiftedGridOverhead, shiftedMinChannels })
+          Object.assign(filterGradientLimits, saved)
         }
       },
     )
@@ -146,15 +180,24 @@ describe('wasm convolution gradients match the cpu backend', () => {
   it('sums the filter gradient over image chunks when the patch matrix would be too large', async () => {
     const c: ConvCase = { x: [5, 7, 6, 3], filter: [3, 3, 3, 4], stride: 1, pad: 1 }
     const t = tensorsFor(c, 5)
-    const { patchBudgetFloats, shiftedGridOverhead } = filterGradientLimits
+    const saved = { ...filterGradientLimits }
     // 27 patch rows × 42 columns per image: room for two images at a time, so chunks of 2, 2 and 1.
-    filterGradientLimits.patchBudgetFloats = 27 * 42 * 2
-    filterGradientLimits.shiftedGridOverhead = 0
+    Object.assign(filterGradientLimits, {
+      patchBudgetFloats: 27 * 42 * 2,
+      shiftedGridOverhead: 0,
+      gemm: false,
+    })
     try {
       expect(await parity(() => filterGradient(c, t))).toBeLessThan(parityTolerance)
     } finally {
-      Object.assign(filterGradientLimits, { patchBudgetFloats, shiftedGridOverhead })
+      Object.assign(filterGradientLimits, saved)
     }
+  })
+
+  it('takes our matrix product in blocks of whole images, the last one partial', () => {
+    // 10×10 outputs: two images a block, so the five images of the case above go as 2, 2 and 1.
+    expect(Math.floor(gemmBlockPixels / 100)).toBe(2)
+    expect(gemmCases.some((c) => c.x[0] === 5 && c.x[1] === 10 && c.pad === 1)).toBe(true)
   })
 
   it('notices a filter gradient computed with the padding off by one', async () => {

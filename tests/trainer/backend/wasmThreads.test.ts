@@ -28,7 +28,8 @@ describe('multithreaded wasm in Node', () => {
     // Emscripten's rethrowing process handlers are gone once the module is up.
     expect(process.listeners('uncaughtException').length).toBe(exceptionHandlers)
     // Our SIMD kernels bind to the threaded build's shared memory too.
-    expect(simdKernelsFor(tf.backend() as BackendWasm)).not.toBeNull()
+    // ...and split their matrix products over as many threads of their own.
+    expect(simdKernelsFor(tf.backend() as BackendWasm)?.threads.count).toBe(2)
 
     const rng = Rng.fromSeed(3)
     const x = randomValues(rng, 8 * 16 * 16 * 16)
@@ -45,6 +46,19 @@ describe('multithreaded wasm in Node', () => {
           'Conv2DBackpropFilter',
           { x: tf.tensor(x, [...shapes.x]), dy: tf.tensor(dy, [...shapes.dy]) },
           { ...attrs, filterShape: shapes.w },
+        ),
+      ),
+    ).toBeLessThan(parityTolerance)
+    // One panel (1×1, four channels): a single share, on the calling thread.
+    expect(
+      await parity(() =>
+        runKernel(
+          'Conv2DBackpropFilter',
+          {
+            x: tf.tensor(x.slice(0, 8 * 16 * 16 * 4), [8, 16, 16, 4]),
+            dy: tf.tensor(dy.slice(0, 8 * 8 * 8 * 8), [8, 8, 8, 8]),
+          },
+          { ...attrs, pad: 0, filterShape: [1, 1, 4, 8] },
         ),
       ),
     ).toBeLessThan(parityTolerance)
@@ -69,7 +83,8 @@ describe('multithreaded wasm in Node', () => {
 
   it('switches back to one thread when asked again', async () => {
     expect(await pickBackend('wasm', { threads: 1 })).toMatchObject({ name: 'wasm', threads: 1 })
-    expect(simdKernelsFor(tf.backend() as BackendWasm)).not.toBeNull()
+    // Our kernels follow: the single-threaded build's memory is not shared, so they run on one thread.
+    expect(simdKernelsFor(tf.backend() as BackendWasm)?.threads.count).toBe(1)
     expect(Array.from(tf.add(tf.tensor([1, 2]), 1).dataSync())).toEqual([2, 3])
   })
 

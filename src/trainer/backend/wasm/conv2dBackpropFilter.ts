@@ -7,14 +7,17 @@ import {
 } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { gradientConvInfo } from './conv2d'
+import { filterGradientGemm, filterGradientGemmFits } from './filterGradientGemm'
 import { filterGradientIm2col } from './filterGradientIm2col'
 import { filterGradientShifted } from './filterGradientShifted'
 import { simdKernelsFor } from './simdKernels'
 
 /**
- * The filter gradient, which tfjs-backend-wasm 4.22 lacks (tfjs #8474), as XNNPACK matrix products:
- * on shifted views of the padded input for stride-1 convolutions over large feature maps
- * (`filterGradientShifted`), through an im2col patch matrix otherwise (`filterGradientIm2col`).
+ * The filter gradient, which tfjs-backend-wasm 4.22 lacks (tfjs #8474). Where the channels fit
+ * (Ci % 4 = 0, Co % 8 = 0), our own multithreaded matrix product (`filterGradientGemm`: 1.3–2.4× the
+ * XNNPACK paths on the VGG layers, which pack dy on one thread every call). Otherwise XNNPACK matrix
+ * products: on shifted views of the padded input for stride-1 convolutions over large feature maps
+ * (`filterGradientShifted`), through an im2col patch matrix elsewhere (`filterGradientIm2col`).
  */
 function conv2dBackpropFilter({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
   const wasm = backend as BackendWasm
@@ -31,6 +34,8 @@ function conv2dBackpropFilter({ inputs, backend, attrs }: Parameters<KernelFunc>
   // The shifted views multiply over the whole padded grid: worth it while the pad border is thin.
   const grid = info.batchSize * (ho + kh - 1) * (wo + kw - 1)
   const limits = filterGradientLimits
+  if (kernels !== null && limits.gemm && filterGradientGemmFits(info))
+    return filterGradientGemm(x, dy, info, wasm, kernels)
   if (
     kernels !== null &&
     info.strideHeight === 1 &&
@@ -44,7 +49,7 @@ function conv2dBackpropFilter({ inputs, backend, attrs }: Parameters<KernelFunc>
 }
 
 /**
- * Mutable so tests can force either path or chunking. The shifted-view path is taken when the padded
+ * Mutable so tests can force any path or chunking. `gemm`: our matrix product where it fits. The shifted-view path is taken when the padded
  * grid adds at most `shiftedGridOverhead` of work (1.3: 3×3 convolutions on maps of about 14×14 and
  * larger, where it measured faster than im2col) and x has at least `shiftedMinChannels` channels (its
  * products have Ci rows: a first layer's 3 make them slow), and its padded input and gradient grid fit
@@ -52,6 +57,7 @@ function conv2dBackpropFilter({ inputs, backend, attrs }: Parameters<KernelFunc>
  * `patchBudgetFloats`: the largest Pᵀ the im2col path builds at once (32 MB).
  */
 export const filterGradientLimits = {
+  gemm: true,
   shiftedGridOverhead: 1.3,
   shiftedMinChannels: 8,
   shiftedBudgetFloats: 64 * 1024 * 1024,

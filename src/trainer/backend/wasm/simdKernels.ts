@@ -1,5 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { assembleModule } from './simd/assembler'
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm'
+import { startKernelThreads, type KernelThreads } from './kernelThreads'
+import { assembleModule, defineFunction, f32x4RelaxedMadd, get, v128Zero } from './simd/assembler'
 import {
   channelSquaredDeviations,
   channelSums,
@@ -7,6 +9,7 @@ import {
   inputGradient,
   normalize,
 } from './simd/batchNorm'
+import { filterGradientPanels } from './simd/filterGradientPanels'
 import { im2colTransposed } from './simd/im2colTransposed'
 import { maxPoolGrad2x2 } from './simd/maxPoolGrad2x2'
 import { sgdUpdate } from './simd/sgdUpdate'
@@ -21,6 +24,10 @@ import { transposeBlocks } from './simd/transposeBlocks'
  * backend's own memory, so it reads and writes tensors in place at their heap offsets.
  */
 export interface SimdKernels {
+  /** Threads our kernels can split work over (see `kernelThreads.ts`), as many as the backend's. */
+  readonly threads: KernelThreads
+  /** Whether the matrix-product kernels use relaxed SIMD's fused multiply-add. */
+  readonly fused: boolean
   /**
    * MaxPoolGrad of 2×2, stride-2, unpadded NHWC windows whose channel count is a multiple of 4. Byte
    * offsets and sizes: `outRows` = N·Ho, `rowBytes` = W·C·4. Writes every position a window covers,
@@ -83,6 +90,8 @@ export interface SimdKernels {
     momentum: number,
     weightDecay: number,
   ): void
+  /** One thread's panels of the filter gradient (see `simd/filterGradientPanels.ts`); run via `threads`. */
+  filterGradientPanels(...args: number[]): void
   /** Batch-norm passes over [rows, C] activations; see `simd/batchNorm.ts` for each contract. */
   channelSums(x: number, bytes: number, channelBytes: number, acc: number): void
   channelSquaredDeviations(x: number, bytes: number, channelBytes: number, mean: number, acc: number): void
@@ -107,7 +116,8 @@ export interface SimdKernels {
   ): void
 }
 
-const functions = [
+const functionsWith = (fused: boolean) => [
+  filterGradientPanels(fused),
   maxPoolGrad2x2,
   im2colTransposed,
   channelSums,
@@ -142,6 +152,9 @@ interface WebAssemblyApi {
 const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly
 
 function instantiate(backend: BackendWasm): SimdKernels | null {
+  const previous = current
+  current = null
+  previous?.threads.close()
   const emscripten = backend.wasm as unknown as {
     wasmMemory?: WasmMemoryLike
     asm?: { memory?: WasmMemoryLike }
@@ -152,10 +165,36 @@ function instantiate(backend: BackendWasm): SimdKernels | null {
   if (memory === undefined || memory.buffer !== emscripten.HEAPU8.buffer) return null
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer
   try {
+    const fused = relaxedSimdSupported()
+    const functions = functionsWith(fused)
     const module = new webAssembly.Module(assembleModule(functions, shared))
     const { exports } = new webAssembly.Instance(module, { env: { memory } })
-    return Object.fromEntries(functions.map((f) => [f.name, exports[f.name]])) as unknown as SimdKernels
+    const names = functions.map((f) => f.name)
+    const threads = startKernelThreads(module, memory, exports, names, shared ? getThreadsCount() : 1)
+    const kernels = Object.fromEntries(names.map((name) => [name, exports[name]]))
+    current = { ...kernels, threads, fused } as unknown as SimdKernels
+    return current
   } catch {
     return null
+  }
+}
+
+/** The kernels of the latest backend: their helper threads are closed when another backend starts. */
+let current: SimdKernels | null = null
+
+/** Whether this engine validates relaxed SIMD (a one-instruction probe module). */
+function relaxedSimdSupported(): boolean {
+  const probe = defineFunction('probe', { parameters: [], i32: [], v128: ['v'] }, (l) => [
+    ...v128Zero,
+    ...v128Zero,
+    ...get(l.v),
+    ...f32x4RelaxedMadd,
+    0x1a, // drop
+  ])
+  try {
+    new webAssembly.Module(assembleModule([probe], false))
+    return true
+  } catch {
+    return false
   }
 }

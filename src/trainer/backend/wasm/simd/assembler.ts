@@ -46,7 +46,9 @@ export const get = (local: number): Code => [0x20, ...uleb(local)]
 export const set = (local: number): Code => [0x21, ...uleb(local)]
 export const int = (value: number): Code => [0x41, ...sleb(value)]
 export const add: Code = [0x6a]
+export const sub: Code = [0x6b]
 export const mul: Code = [0x6c]
+export const divU: Code = [0x6e]
 export const and: Code = [0x71]
 export const geU: Code = [0x4f]
 export const ltU: Code = [0x49]
@@ -65,6 +67,12 @@ export const zeroF32: Code = [0x43, 0x00, 0x00, 0x00, 0x00]
 
 export const v128Load: Code = [...simd(0x00), ...memarg]
 export const v128Store: Code = [...simd(0x0b), ...memarg]
+/** v128.load / v128.store at a constant byte offset from the address on the stack. */
+export const v128LoadAt = (offset: number): Code => [...simd(0x00), 0x04, ...uleb(offset)]
+export const v128StoreAt = (offset: number): Code => [...simd(0x0b), 0x04, ...uleb(offset)]
+/** One float at (address + offset) in all four lanes. */
+export const f32x4LoadSplatAt = (offset: number): Code => [...simd(0x09), 0x02, ...uleb(offset)]
+export const v128Zero: Code = [...simd(0x0c), ...new Array<number>(16).fill(0)]
 /** i8x16.shuffle of two vectors, given as four f32 lanes (0–3 the first vector's, 4–7 the second's). */
 export const shuffleF32 = (...lanes: [number, number, number, number]): Code => [
   ...simd(0x0d),
@@ -79,9 +87,16 @@ export const f32x4Add = simd(0xe4)
 export const f32x4Sub = simd(0xe5)
 export const f32x4Mul = simd(0xe6)
 export const f32x4Max = simd(0xe9)
+/**
+ * relaxed SIMD's f32x4.relaxed_madd(a, b, c) = a·b + c, fused where the CPU has FMA. Node 20's V8
+ * validates it only with --experimental-wasm-relaxed-simd (shipped in later V8s): probe before use.
+ */
+export const f32x4RelaxedMadd = simd(0x105)
 
 /** `(a + b)` of two i32 expressions. */
 export const plus = (a: Code, b: Code): Code => [...a, ...b, ...add]
+/** `(a − b)` of two i32 expressions. */
+export const minus = (a: Code, b: Code): Code => [...a, ...b, ...sub]
 /** `(a · b)` of two i32 expressions. */
 export const times = (a: Code, b: Code): Code => [...a, ...b, ...mul]
 
