@@ -2,6 +2,7 @@ import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { dispose, heapOffset } from './kernelCall'
 import type { SimdKernels } from './simdKernels'
+import { splitEvenly } from './splitEvenly'
 
 /**
  * The filter gradient on our own matrix-product kernel (`simd/filterGradientPanels.ts`): x and dy are
@@ -52,12 +53,3 @@ export function filterGradientGemmFits(info: backend_util.Conv2DInfo): boolean {
  * and its packed windows once per 8 output channels, so both should stay in the core's L2.
  */
 export const gemmBlockPixels = 256
-
-/** [from, to) ranges of 0..count in `parts` near-equal non-empty pieces (fewer when count is smaller). */
-function splitEvenly(count: number, parts: number): [number, number][] {
-  const pieces = Math.max(1, Math.min(parts, count))
-  return Array.from({ length: pieces }, (_, p) => [
-    Math.floor((p * count) / pieces),
-    Math.floor(((p + 1) * count) / pieces),
-  ])
-}

@@ -1,4 +1,5 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
+import { setFlagsFromString } from 'node:v8'
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm'
 import { startKernelThreads, type KernelThreads } from './kernelThreads'
 import { assembleModule, defineFunction, f32x4RelaxedMadd, get, v128Zero } from './simd/assembler'
@@ -9,6 +10,7 @@ import {
   inputGradient,
   normalize,
 } from './simd/batchNorm'
+import { convolutionPanels } from './simd/convolutionPanels'
 import { filterGradientPanels } from './simd/filterGradientPanels'
 import { im2colTransposed } from './simd/im2colTransposed'
 import { maxPoolGrad2x2 } from './simd/maxPoolGrad2x2'
@@ -90,6 +92,8 @@ export interface SimdKernels {
     momentum: number,
     weightDecay: number,
   ): void
+  /** One thread's panels of a convolution (see `simd/convolutionPanels.ts`); run via `threads`. */
+  convolutionPanels(...args: number[]): void
   /** One thread's panels of the filter gradient (see `simd/filterGradientPanels.ts`); run via `threads`. */
   filterGradientPanels(...args: number[]): void
   /** Batch-norm passes over [rows, C] activations; see `simd/batchNorm.ts` for each contract. */
@@ -117,6 +121,7 @@ export interface SimdKernels {
 }
 
 const functionsWith = (fused: boolean) => [
+  convolutionPanels(fused),
   filterGradientPanels(fused),
   maxPoolGrad2x2,
   im2colTransposed,
@@ -182,17 +187,37 @@ function instantiate(backend: BackendWasm): SimdKernels | null {
 /** The kernels of the latest backend: their helper threads are closed when another backend starts. */
 let current: SimdKernels | null = null
 
-/** Whether this engine validates relaxed SIMD (a one-instruction probe module). */
-function relaxedSimdSupported(): boolean {
-  const probe = defineFunction('probe', { parameters: [], i32: [], v128: ['v'] }, (l) => [
-    ...v128Zero,
-    ...v128Zero,
-    ...get(l.v),
-    ...f32x4RelaxedMadd,
-    0x1a, // drop
-  ])
+/**
+ * Whether this engine validates relaxed SIMD (a one-instruction probe module). Node 20's V8 (11.3) has
+ * it behind a flag, shipped from V8 11.4 (Node 22, Electron 25): there we turn the flag on, which only
+ * lets wasm modules compiled from now on use the relaxed instructions.
+ */
+export function relaxedSimdSupported(): boolean {
+  if (!relaxedSimdSwitch.enabled) return false
+  if (compiles(relaxedProbe)) return true
+  setFlagsFromString('--experimental-wasm-relaxed-simd')
+  return compiles(relaxedProbe)
+}
+
+/** Off makes kernels instantiated from then on use mul + add (tests compare the two). */
+export const relaxedSimdSwitch = { enabled: true }
+
+const relaxedProbe = assembleModule(
+  [
+    defineFunction('probe', { parameters: [], i32: [], v128: ['v'] }, (l) => [
+      ...v128Zero,
+      ...v128Zero,
+      ...get(l.v),
+      ...f32x4RelaxedMadd,
+      0x1a, // drop
+    ]),
+  ],
+  false,
+)
+
+function compiles(bytes: Uint8Array): boolean {
   try {
-    new webAssembly.Module(assembleModule([probe], false))
+    new webAssembly.Module(bytes)
     return true
   } catch {
     return false
