@@ -87,6 +87,8 @@ const modelCases: ConvCase[] = [
  */
 const gemmCases: ConvCase[] = [
   { x: [2, 8, 8, 4], filter: [3, 3, 4, 8], stride: 1, pad: 1 },
+  // An RGB first layer: three channels, padded with a zero fourth.
+  { x: [2, 8, 8, 3], filter: [3, 3, 3, 16], stride: 1, pad: 1 },
   { x: [2, 9, 9, 8], filter: [3, 3, 8, 16], stride: 2, pad: 1 },
   { x: [2, 8, 8, 12], filter: [1, 1, 12, 8], stride: 2, pad: 0 },
   { x: [5, 12, 12, 4], filter: [3, 3, 4, 16], stride: 1, pad: 1 },
@@ -153,7 +155,7 @@ describe('wasm convolution gradients match the cpu backend', () => {
     im2col: cases,
     'own matrix product': [
       ...gemmCases,
-      ...randomCases(77, 40, { channelsIn: [4, 8, 12], channelsOut: [8, 16] }),
+      ...randomCases(77, 40, { channelsIn: [3, 4, 6, 7, 8, 12], channelsOut: [8, 16] }),
     ],
   }
   for (const [path, limits] of paths) {
@@ -192,6 +194,12 @@ describe('wasm convolution gradients match the cpu backend', () => {
     } finally {
       Object.assign(filterGradientLimits, saved)
     }
+  })
+
+  it('pads 3, 6 or 7 input channels for our matrix product, but not 1, 2 or 5 (too many zeros)', () => {
+    const fits = (ci: number) =>
+      filterGradientGemmFits(convInfo({ x: [1, 8, 8, ci], filter: [3, 3, ci, 8], stride: 1, pad: 1 }))
+    expect([1, 2, 3, 4, 5, 6, 7, 8].filter(fits)).toEqual([3, 4, 6, 7, 8])
   })
 
   it('takes our matrix product in blocks of whole images, the last one partial', () => {

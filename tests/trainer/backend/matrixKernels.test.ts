@@ -63,7 +63,7 @@ function expectedFilterGradient(): Float64Array {
 
 /** Lays the arrays out in a fresh memory, runs `call` with their byte offsets, returns `outFloats` floats. */
 function run(
-  bytes: Uint8Array,
+  bytes: Uint8Array<ArrayBuffer>,
   name: string,
   arrays: Float32Array[],
   outFloats: number,

@@ -169,7 +169,10 @@ export function defineFunction<
 }
 
 /** A module importing `env.memory` (shared when tfjs runs threads) and exporting `functions` by name. */
-export function assembleModule(functions: readonly WasmFunction[], sharedMemory: boolean): Uint8Array {
+export function assembleModule(
+  functions: readonly WasmFunction[],
+  sharedMemory: boolean,
+): Uint8Array<ArrayBuffer> {
   const types = functions.map((f) => [0x60, ...vector(f.parameters.map((type) => [type])), ...vector([])])
   // A shared memory must declare a maximum; 65536 pages (4 GiB) admits any.
   const limits = sharedMemory ? [0x03, ...uleb(0), ...uleb(65536)] : [0x00, ...uleb(0)]
