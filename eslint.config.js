@@ -4,7 +4,15 @@ import vueParser from 'vue-eslint-parser'
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'out/**', 'dist/**', 'test-results/**', 'playwright-report/**', '.cache/**'],
+    ignores: [
+      'node_modules/**',
+      'out/**',
+      'dist/**',
+      'test-results/**',
+      'playwright-report/**',
+      '.cache/**',
+      '.scratch/**',
+    ],
   },
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu'
-import { version_wasm } from '@tensorflow/tfjs-backend-wasm'
+import { version_wasm, type BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { availableParallelism } from 'node:os'
 import type { BackendSurvey, BackendDescription } from './backendDescription'
 import {
@@ -13,6 +13,7 @@ import {
   type PackageLoader,
 } from './nativeBackend'
 import { backendPreference } from './pickBackend'
+import { simdKernelsFor } from './wasm/simdKernels'
 import { startWasmBackend } from './wasmBackend'
 
 /**
@@ -88,7 +89,7 @@ async function describeWasm(threads: number | undefined): Promise<BackendDescrip
       available: true,
       threads: setup.threads,
       simd: setup.simd,
-      notes: setup.threadsNote ? [setup.threadsNote] : [],
+      notes: [...(setup.threadsNote ? [setup.threadsNote] : []), convolutionNote()],
     }
   } catch (error) {
     return {
@@ -100,6 +101,14 @@ async function describeWasm(threads: number | undefined): Promise<BackendDescrip
       notes: [],
     }
   }
+}
+
+/** Which code runs the wasm backend's convolutions (just started, so it is the active backend). */
+function convolutionNote(): string {
+  const kernels = simdKernelsFor(tf.backend() as BackendWasm)
+  if (kernels === null) return 'convolutions: XNNPACK (our SIMD kernels could not reach the wasm memory)'
+  const fused = kernels.fused ? ', relaxed-SIMD multiply-add' : ''
+  return `convolutions: our SIMD matrix products on ${kernels.threads.count} thread(s)${fused}`
 }
 
 async function describeCpu(): Promise<BackendDescription> {

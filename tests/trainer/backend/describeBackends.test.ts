@@ -16,6 +16,9 @@ describe('describing the backends for the doctor', () => {
     expect(native).toMatchObject({ name: 'tensorflow', available: false })
     expect(native!.reason).toMatch(/npm install @tensorflow\/tfjs-node@4\.22\.0/)
     expect(wasm).toMatchObject({ name: 'wasm', available: true, version: '4.22.0', threads: 2, simd: true })
+    expect(wasm!.notes).toContain(
+      'convolutions: our SIMD matrix products on 2 thread(s), relaxed-SIMD multiply-add',
+    )
     expect(cpu).toMatchObject({ name: 'cpu', available: true, threads: 1, simd: false })
   })
 
