@@ -79,6 +79,15 @@ describe('kernel threads over shared wasm memory', () => {
     expect(new Int32Array(memory.buffer, 400, 100).every((v) => v === 6)).toBe(true)
   })
 
+  it('runs everything on the calling thread once closed', () => {
+    const alone = startKernelThreads(module, memory, exports, ['fill'], 2)
+    expect(alone.count).toBe(2)
+    alone.close()
+    expect(alone.count).toBe(1)
+    alone.run('fill', [[0, 10, 8, 0]])
+    expect(new Int32Array(memory.buffer, 0, 10).every((v) => v === 8)).toBe(true)
+  })
+
   it('refuses more shares than threads', () => {
     expect(() =>
       threads.run('fill', [

@@ -84,7 +84,10 @@ export function startKernelThreads(
   }
   const indexOf = new Map(names.map((name, index) => [name, index]))
   return {
-    count: helpers.length + 1,
+    // A getter: after `close` the caller runs alone.
+    get count() {
+      return helpers.length + 1
+    },
     run(name, shares) {
       if (shares.length > helpers.length + 1)
         throw new Error(`${shares.length} shares for ${helpers.length + 1} kernel threads`)
