@@ -30,7 +30,7 @@ export function explicitPadding<P>(pad: P | number): P | ExplicitPadding {
 }
 
 /**
- * Conv2D on our own matrix product where the channels fit (`conv2dGemm`: about 1.3× XNNPACK on the
+ * Conv2D on our own matrix product where the channels fit (`conv2dGemm`: about 1.2× XNNPACK on the
  * VGG layers), otherwise the shipped kernel with numeric padding made explicit (see `explicitPadding`).
  */
 export function createConv2dConfig(original: KernelConfig): KernelConfig {
