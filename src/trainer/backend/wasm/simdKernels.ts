@@ -18,12 +18,13 @@ import { sgdUpdate } from './simd/sgdUpdate'
 import { transposeBlocks } from './simd/transposeBlocks'
 
 /**
- * Small kernels of our own in WebAssembly, run on tfjs' wasm heap, four floats per instruction: the
- * 2×2 max-pool gradient, training-mode batch normalisation, the SGD step, 4×4 register transposes
- * (channels-first padding, phase filters) and the im2col rows of the filter gradient. Written in
- * JavaScript over typed arrays, or as tfjs' chains of elementwise kernels, they were the slowest
- * single-threaded parts of a training step. The module is about 2 kB, assembled by `simd/assembler.ts` (no toolchain needed) and instantiated against the
- * backend's own memory, so it reads and writes tensors in place at their heap offsets.
+ * Kernels of our own in WebAssembly, run on tfjs' wasm heap, four floats per instruction: the matrix
+ * products of convolutions and their filter gradients (split over our own threads, `kernelThreads.ts`;
+ * faster than XNNPACK here, which also packs dy on one thread for every filter gradient), the 2×2
+ * max-pool gradient, training-mode batch normalisation, the SGD step, 4×4 register transposes
+ * (channels-first padding, phase filters) and the im2col rows of the XNNPACK filter-gradient paths.
+ * The module is about 6 kB, assembled by `simd/assembler.ts` (no toolchain needed) and instantiated
+ * against the backend's own memory, so it reads and writes tensors in place at their heap offsets.
  */
 export interface SimdKernels {
   /** Threads our kernels can split work over (see `kernelThreads.ts`), as many as the backend's. */
