@@ -3,7 +3,8 @@
  *   1. Chase (d = 0.1, Sc = 0.5) lands within 2 points of the same network trained dense;
  *   2. the channels it removes are the low-UMM ones;
  *   3. with Sc = 0 (plain unstructured DST) the per-channel density spread inside layers widens.
- * Run: `npx tsx experiments/chaseVsDense.ts [--epochs N] [--train N]` (needs Fashion-MNIST, see README).
+ * Run: `npx tsx experiments/chaseVsDense.ts [--epochs N] [--train N] [--seed N] [--backend B]` (needs
+ * Fashion-MNIST, see README). One seed per run: the gap moves by about half a point between seeds.
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -18,7 +19,12 @@ import { RunControl } from '../src/trainer/training/runControl'
 import { runTraining } from '../src/trainer/training/runTraining'
 
 const { values } = parseArgs({
-  options: { epochs: { type: 'string' }, train: { type: 'string' }, backend: { type: 'string' } },
+  options: {
+    epochs: { type: 'string' },
+    train: { type: 'string' },
+    backend: { type: 'string' },
+    seed: { type: 'string' },
+  },
 })
 
 async function train(label: string, sets: string[]): Promise<TrainerToHost[]> {
@@ -27,6 +33,7 @@ async function train(label: string, sets: string[]): Promise<TrainerToHost[]> {
     ...(values.epochs ? [`optim.epochs=${values.epochs}`] : []),
     ...(values.train ? [`data.trainLimit=${values.train}`] : []),
     ...(values.backend ? [`system.backend=${values.backend}`] : []),
+    ...(values.seed ? [`system.seed=${values.seed}`] : []),
   ]
   const config = requireExperimentConfig(applyOverrides(base, [...sets, ...extra]))
   const messages: TrainerToHost[] = []
