@@ -1,8 +1,7 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { heapOffset, dispose } from './kernelCall'
+import { runPanelKernel } from './panelKernelCall'
 import type { SimdKernels } from './simdKernels'
-import { splitEvenly } from './splitEvenly'
 
 /**
  * A forward NHWC convolution on our own multithreaded matrix product (`simd/convolutionPanels.ts`):
@@ -20,30 +19,15 @@ export function conv2dGemm(
   const { outHeight: ho, outWidth: wo, filterHeight: kh, filterWidth: kw } = info
   const { strideHeight: sh, strideWidth: sw } = info
   const { top, left } = info.padInfo
-  const panels = Math.ceil((n * ho * wo) / 4)
-  const shares = splitEvenly(panels, kernels.threads.count)
   const { group, chunk } = convolutionBlocking
-  const scratchFloats = group * kh * kw * ci * 4 + ci
-  const result = backend.makeOutput([n, ho, wo, co], 'float32')
-  const scratch = backend.makeOutput([shares.length * scratchFloats], 'float32')
-  const at = {
-    x: heapOffset(backend, x),
-    filter: heapOffset(backend, filter),
-    out: heapOffset(backend, result),
-  }
-  const scratchAt = heapOffset(backend, scratch)
-  kernels.threads.run(
-    'convolutionPanels',
-    shares.map(([from, to], t) => [
-      at.x,
-      at.filter,
-      at.out,
-      scratchAt + t * scratchFloats * 4,
-      ...[n, h, w, ci, ho, wo, co, kh, kw, sh, sw, top, left, group, chunk, from, to],
-    ]),
-  )
-  dispose(backend, scratch)
-  return result
+  return runPanelKernel(backend, kernels, {
+    name: 'convolutionPanels',
+    inputs: [x, filter],
+    outShape: [n, ho, wo, co],
+    panels: Math.ceil((n * ho * wo) / 4),
+    scratchFloats: () => group * kh * kw * ci * 4 + ci,
+    shape: [n, h, w, ci, ho, wo, co, kh, kw, sh, sw, top, left, group, chunk],
+  })
 }
 
 export function conv2dGemmFits(info: backend_util.Conv2DInfo): boolean {
