@@ -1,6 +1,7 @@
 import { mkdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { datasets, type DatasetName } from '../../shared/data/datasets'
+import type { DatasetStatus } from '../../shared/data/datasetStatus'
 import { inspectCifarFolder } from './cifarBinary'
 import { DatasetError, formatCount } from './datasetError'
 import { chooseFolder, readChosenFolders } from './chosenFolders'
@@ -11,24 +12,8 @@ import { mirrorBase, resolveSource, withMirror } from './mirrorSource'
 import { inspectMnistFolder } from './mnistFolder'
 import { extractTarGz } from './tarGz'
 
-/** What `doctor` shows for one dataset: where it is, or why it is not usable, and how to get it. */
-export interface DatasetStatus {
-  readonly name: DatasetName
-  readonly title: string
-  readonly status: 'found' | 'missing' | 'broken' | 'generated'
-  /** The usable folder when found. */
-  readonly folder: string | null
-  /** "60,000 training + 10,000 test images (gzipped IDX)", or why it is missing. */
-  readonly summary: string
-  /** Folders that look like the dataset but cannot be read, with the reason. */
-  readonly problems: readonly { readonly folder: string; readonly message: string }[]
-  /** Every folder looked at, in order. */
-  readonly searched: readonly string[]
-  /** What downloading it would fetch, and where it would go (null for the generated dataset). */
-  readonly download: { readonly bytes: number; readonly host: string; readonly into: string } | null
-  /** How to install it by hand into the data root (see `formatSteps`). */
-  readonly manualSteps: readonly string[]
-}
+/** What `doctor`, `data list` and the Datasets page show for one dataset (the shape lives in src/shared). */
+export type { DatasetStatus }
 
 /** A found dataset folder's contents in one line (checks names, sizes and headers; reads no pixels). */
 export async function inspectDatasetFolder(
