@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
-import { tarGz } from '../trainer/data/testData'
+import { tarGz } from './tarGz'
 
 /**
  * A dataset mirror on 127.0.0.1 for tests (the only network they use), laid out the way
@@ -128,13 +128,11 @@ export async function startDataMirror(
         'content-length': body.length - from,
         'content-range': `bytes ${from}-${body.length - 1}/${body.length}`,
       })
-      response.end(body.subarray(from))
+      send(response, body.subarray(from), options.bytesPerSecond)
       return
     }
     response.writeHead(200, { 'content-length': body.length, 'accept-ranges': 'bytes' })
-    // Two writes, so the client sees the body arrive in parts.
-    response.write(half)
-    setTimeout(() => response.end(body.subarray(half.length)), 5)
+    send(response, body, options.bytesPerSecond)
   })
   await new Promise<void>((done) => server.listen(options.port ?? 0, '127.0.0.1', done))
   const port = (server.address() as AddressInfo).port
@@ -151,6 +149,24 @@ export async function startDataMirror(
         server.close(() => done())
       }),
   }
+}
+
+/** The body in tenth-of-a-second slices at `bytesPerSecond`, or in two writes (so it arrives in parts). */
+function send(response: ServerResponse, body: Buffer, bytesPerSecond: number | undefined): void {
+  const slice = bytesPerSecond ? Math.max(1, Math.round(bytesPerSecond / 10)) : Math.max(1, body.length >> 1)
+  let at = 0
+  const next = () => {
+    if (response.destroyed) return
+    const end = Math.min(body.length, at + slice)
+    const chunk = body.subarray(at, end)
+    at = end
+    if (at >= body.length) response.end(chunk)
+    else {
+      response.write(chunk)
+      setTimeout(next, bytesPerSecond ? 100 : 5)
+    }
+  }
+  next()
 }
 
 /** Sends the headers and half the body, then cuts the connection (a dropped transfer). */
