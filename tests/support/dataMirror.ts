@@ -64,9 +64,14 @@ function manifests(files: Map<string, Buffer>, wrong: boolean): Map<string, stri
   )
 }
 
-export async function startDataMirror(
-  options: { port?: number; fault?: MirrorFault } = {},
-): Promise<DataMirror> {
+export interface DataMirrorOptions {
+  readonly port?: number
+  readonly fault?: MirrorFault
+  /** Send good files at about this rate (so a progress bar can be seen); default as fast as possible. */
+  readonly bytesPerSecond?: number
+}
+
+export async function startDataMirror(options: DataMirrorOptions = {}): Promise<DataMirror> {
   const files = await mirrorFiles()
   let fault: MirrorFault | null = options.fault ?? null
   const requests: string[] = []
