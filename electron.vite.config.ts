@@ -2,8 +2,9 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
 
-// Four bundles: the Electron main process, the trainer entry (forked per run, in Electron as a utility
-// process), the sandboxed preload (one CommonJS file) and the Vue renderer (also served in browser mode).
+// Four bundles: the Electron main process with the trainer and dataset task entries (each forked as a
+// utility process), the sandboxed preload (one CommonJS file) and the Vue renderer (also served in
+// browser mode).
 export default defineConfig({
   main: {
     build: {
@@ -12,6 +13,7 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/electron/index.ts'),
           trainer: resolve(__dirname, 'src/trainer/entry.ts'),
+          datasets: resolve(__dirname, 'src/trainer/data/datasetTaskMain.ts'),
         },
       },
     },

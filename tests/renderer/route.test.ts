@@ -11,6 +11,7 @@ describe('hash routes', () => {
     expect(parseRoute('#/compare?ids=a,b')).toEqual({ name: 'compare', ids: ['a', 'b'] })
     expect(parseRoute('#/bench')).toEqual({ name: 'bench', runId: undefined })
     expect(parseRoute('#/bench?run=r2')).toEqual({ name: 'bench', runId: 'r2' })
+    expect(parseRoute('#/datasets')).toEqual({ name: 'datasets' })
   })
 
   it('drops empty and repeated ids from a compare link', () => {
@@ -29,6 +30,7 @@ describe('hash routes', () => {
       { name: 'run', id: 'run_2' },
       { name: 'compare', ids: ['a', 'b', 'c'] },
       { name: 'bench', runId: 'x' },
+      { name: 'datasets' },
     ]
     for (const route of routes) expect(parseRoute(routeHash(route))).toEqual({ preset: undefined, ...route })
   })

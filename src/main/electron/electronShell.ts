@@ -48,6 +48,11 @@ export async function startElectronShell(
       utilityProcess.fork.bind(utilityProcess),
       join(outDir, 'trainer.js'),
     ),
+    datasetLauncher: utilityTrainerLauncher(
+      app,
+      utilityProcess.fork.bind(utilityProcess),
+      join(outDir, 'datasets.js'),
+    ),
     shell: 'electron',
     logger,
   })

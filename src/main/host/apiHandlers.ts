@@ -13,6 +13,7 @@ import { ConfigError } from '../../shared/config/configIssues'
 import { presetConfig, presets } from '../../shared/config/presets'
 import { configIssues } from '../../shared/config/configIssues'
 import { compareRuns } from './compareRuns'
+import type { DatasetService } from './datasetService'
 import type { ClientSession } from './eventHub'
 import { exportRun } from './exportRun'
 import { ConflictError, NotFoundError } from './hostErrors'
@@ -36,6 +37,7 @@ export interface ApiHandlerDeps {
   readonly supervisor: Supervisor
   readonly logger: HostLogger
   readonly systemInfo: () => SystemInfo
+  readonly datasets: DatasetService
 }
 
 /**
@@ -87,7 +89,7 @@ export class ApiHandlers {
   }
 }
 
-function buildHandlers({ store, supervisor, systemInfo }: ApiHandlerDeps): {
+function buildHandlers({ store, supervisor, systemInfo, datasets }: ApiHandlerDeps): {
   [M in WorkbenchMethod]: Handler<M>
 } {
   const detail = (runId: string) => {
@@ -181,6 +183,10 @@ function buildHandlers({ store, supervisor, systemInfo }: ApiHandlerDeps): {
         config: presetConfig(p.name),
       })),
     }),
+    'datasets.list': () => datasets.list(),
+    'datasets.download': (r) => datasets.download(r.name),
+    'datasets.cancel': (r) => datasets.cancel(r.name),
+    'datasets.useFolder': (r) => datasets.useFolder(r.name, r.folder),
     'system.info': () => systemInfo(),
     'system.setConcurrency': (r) => {
       supervisor.setConcurrency(r.concurrency)

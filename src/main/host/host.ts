@@ -1,5 +1,6 @@
 import type { SystemInfo } from '../../shared/api/systemInfo'
 import { ApiHandlers } from './apiHandlers'
+import { DatasetService } from './datasetService'
 import type { DataPaths } from './dataPaths'
 import { EventHub } from './eventHub'
 import type { FlusherOptions } from './ingestFlusher'
@@ -13,6 +14,8 @@ import type { TrainerLauncher } from './trainerLauncher'
 export interface HostOptions {
   readonly paths: DataPaths
   readonly launcher: TrainerLauncher
+  /** Starts dataset tasks (list, download, use a folder); default a Node child (see datasetService.ts). */
+  readonly datasetLauncher?: TrainerLauncher
   readonly shell: 'electron' | 'headless'
   readonly logger?: HostLogger
   readonly concurrency?: number
@@ -29,6 +32,7 @@ export interface Host {
   readonly supervisor: Supervisor
   readonly hub: EventHub
   readonly api: ApiHandlers
+  readonly datasets: DatasetService
   /** Stops trainers with a checkpoint (bounded wait, then kill), flushes and closes the database. */
   close(graceMs?: number): Promise<void>
 }
@@ -67,14 +71,21 @@ export function createHost(options: HostOptions): Host {
     dataDir: options.paths.dataDir,
     concurrency: supervisor.concurrency,
   })
-  const api = new ApiHandlers({ store, supervisor, logger, systemInfo })
+  const datasets = new DatasetService({
+    hub,
+    logger,
+    ...(options.datasetLauncher ? { launcher: options.datasetLauncher } : {}),
+  })
+  const api = new ApiHandlers({ store, supervisor, logger, systemInfo, datasets })
   let closed: Promise<void> | undefined
   return {
     store,
     supervisor,
     hub,
     api,
+    datasets,
     close(graceMs) {
+      datasets.shutdown()
       closed ??= supervisor.shutdown(graceMs).finally(() => store.close())
       return closed
     },

@@ -1,10 +1,11 @@
-/** The pages of the app, as deep-linkable hash routes (#/runs, #/runs/new, #/runs/<id>, #/compare?ids=a,b, #/bench). */
+/** The pages of the app, as deep-linkable hash routes (#/runs, #/runs/new, #/runs/<id>, #/compare?ids=a,b, #/bench, #/datasets). */
 export type Route =
   | { readonly name: 'runs' }
   | { readonly name: 'new-run'; readonly cloneFrom?: string; readonly preset?: string }
   | { readonly name: 'run'; readonly id: string }
   | { readonly name: 'compare'; readonly ids: readonly string[] }
   | { readonly name: 'bench'; readonly runId?: string }
+  | { readonly name: 'datasets' }
   | { readonly name: 'not-found'; readonly hash: string }
 
 /** Reads a location hash such as `#/compare?ids=a,b` into a route. */
@@ -31,6 +32,7 @@ export function parseRoute(hash: string): Route {
       .filter(Boolean)
     return { name: 'compare', ids: [...new Set(ids)] }
   }
+  if (first === 'datasets' && second === undefined) return { name: 'datasets' }
   if (first === 'bench' && second === undefined)
     return { name: 'bench', runId: query.get('run') ?? undefined }
   return { name: 'not-found', hash }
@@ -55,6 +57,8 @@ export function routeHash(route: Route): string {
       return `#/compare?ids=${route.ids.map(encodeURIComponent).join(',')}`
     case 'bench':
       return route.runId ? `#/bench?run=${encodeURIComponent(route.runId)}` : '#/bench'
+    case 'datasets':
+      return '#/datasets'
     case 'not-found':
       return route.hash
   }

@@ -15,6 +15,7 @@ import {
   RunSummary,
 } from './runRecords'
 import { SystemInfo } from './systemInfo'
+import { DatasetDownload, DatasetStatus, FileDatasetName } from '../data/datasetStatus'
 
 /**
  * WorkbenchApi: every operation the UI and the CLI use, as `method → { request, response }`.
@@ -126,6 +127,35 @@ export const workbenchMethods = {
         z.object({ name: z.string(), title: z.string(), description: z.string(), config: ExperimentConfig }),
       ),
     }),
+  ),
+  /** Every dataset the workbench knows: installed or not, where, and the downloads the host runs. */
+  'datasets.list': method(
+    z.object({}),
+    z.object({
+      datasets: z.array(DatasetStatus),
+      downloads: z.array(DatasetDownload),
+      dataRoot: z.string(),
+      mirror: z.string().nullable(),
+    }),
+  ),
+  /** Starts downloading a dataset on the host; `datasetChanged` push events report its progress and end. */
+  'datasets.download': method(z.object({ name: FileDatasetName }), DatasetDownload),
+  /** Stops a download; what arrived is kept, so the next download resumes from it. */
+  'datasets.cancel': method(z.object({ name: FileDatasetName }), DatasetDownload),
+  /** Reads a dataset from a folder on the host the user already has, once it passes a check. */
+  'datasets.useFolder': method(
+    z.object({
+      name: FileDatasetName,
+      folder: z
+        .string()
+        .trim()
+        .max(4096)
+        .regex(
+          /^(\/|[A-Za-z]:[\\/])/,
+          'give the full path of a folder on the host, e.g. /data/fashion-mnist',
+        ),
+    }),
+    DatasetStatus,
   ),
   'system.info': method(z.object({}), SystemInfo),
   'system.setConcurrency': method(

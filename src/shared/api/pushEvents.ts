@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { TrainerToHost } from '../protocol/trainerMessages'
+import { DatasetDownload } from '../data/datasetStatus'
 import { BenchRecord } from './benchRecords'
 import { RunId, RunStatus, RunSummary } from './runRecords'
 
@@ -13,5 +14,7 @@ export const PushEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('runMessage'), runId: RunId, message: TrainerToHost }),
   /** To every client: a benchmark started, finished or failed. */
   z.object({ type: z.literal('benchChanged'), bench: BenchRecord }),
+  /** To every client: a dataset download progressed, finished, failed or was cancelled. */
+  z.object({ type: z.literal('datasetChanged'), download: DatasetDownload }),
 ])
 export type PushEvent = z.infer<typeof PushEvent>

@@ -7,6 +7,8 @@ import type { DatasetName } from '../../shared/data/datasets'
  * `CHASE_WORKBENCH_DATA`, else `$XDG_DATA_HOME/chase-workbench/datasets` (Windows: `%LOCALAPPDATA%`),
  * else `~/.local/share/chase-workbench/datasets`. Then `./data`, the working folder, `~/data`,
  * `~/datasets`, Keras's cache and the system folders Debian's dataset packages use.
+ * `CHASE_WORKBENCH_DATA_ONLY=1` keeps the search to the data root (a deployment that keeps data in one
+ * place, or a test of a machine without the data).
  */
 export interface LocateOptions {
   readonly env?: NodeJS.ProcessEnv
@@ -38,6 +40,7 @@ export function dataRoot(options: LocateOptions = {}): string {
 
 export function searchRoots(options: LocateOptions = {}): string[] {
   if (options.roots) return [...options.roots]
+  if ((options.env ?? process.env).CHASE_WORKBENCH_DATA_ONLY === '1') return [dataRoot(options)]
   const cwd = options.cwd ?? process.cwd()
   const home = options.home ?? homedir()
   const roots = [

@@ -139,8 +139,9 @@ function notFound(name: FileDatasetName, status: DatasetStatus, options: LocateO
     status.status === 'broken'
       ? `${status.title} was found but cannot be read: ${status.summary}`
       : `${status.title} was not found in ${where}.`,
-    `Set data.path to the folder holding it, allow downloading it (${formatBytes(download.bytes)} from ` +
-      `${download.host} into ${download.into}), or install it by hand:`,
+    `Set data.path to the folder holding it, download it (${formatBytes(download.bytes)} from ` +
+      `${download.host} into ${download.into}: the Download button on the Datasets page, ` +
+      `\`chase-workbench data download ${name}\` or \`train --download\`), or install it by hand:`,
     formatSteps(status.manualSteps),
   ]
   return new DatasetError(lines.join('\n'), status.problems[0]?.folder)

@@ -76,7 +76,8 @@ describe('loadDataset', () => {
     const message = (error as Error).message
     expect(message).toContain(`MNIST was not found in ${root} (as "mnist", "MNIST/raw", "mnist/raw")`)
     expect(message).toContain(
-      `allow downloading it (11.6 MB from ossci-datasets.s3.amazonaws.com into ${root})`,
+      `download it (11.6 MB from ossci-datasets.s3.amazonaws.com into ${root}: the Download button on the ` +
+        'Datasets page, `chase-workbench data download mnist` or `train --download`)',
     )
     expect(message).toContain('1. On a machine with internet access, download these 4 files:')
   })

@@ -35,5 +35,9 @@ export const commandLoaders: Readonly<Record<string, { summary: string; load: ()
     summary: 'Report the compute backends, datasets and machine',
     load: async () => (await import('./doctor')).default,
   },
+  data: {
+    summary: 'List, download or choose datasets',
+    load: async () => (await import('./data')).default,
+  },
   presets: { summary: 'List the built-in presets', load: async () => (await import('./presets')).default },
 }

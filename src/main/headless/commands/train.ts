@@ -3,6 +3,7 @@ import { cliLogger, openCliHost, type CliHostDeps } from '../cliHost'
 import type { Command } from '../command'
 import { loadConfig } from '../configSource'
 import { followAndReport, type FollowOptions } from '../followRun'
+import { ensureDataset } from '../ensureDataset'
 
 const usage = `Usage: chase-workbench train (--preset <name> | --config <file.json>) [--set key=value ...] [options]
 
@@ -17,6 +18,7 @@ Options:
   --tag <tag>          Tag the run (repeatable)
   --experiment <name>  Group the run under an experiment
   --db <file>          Run store (default: $CHASE_WORKBENCH_DB or the user data directory)
+  --download           Download the dataset first when it is not installed (chase-workbench data list)
   --json               Print only one JSON line at the end: { runId, status, backend, testAccuracy, ... }
 `
 
@@ -35,6 +37,7 @@ export function trainCommand(deps: CliHostDeps & Pick<FollowOptions, 'interrupts
           name: { type: 'string' },
           tag: { type: 'string', multiple: true },
           experiment: { type: 'string' },
+          download: { type: 'boolean', default: false },
         },
         false,
       )
@@ -44,6 +47,7 @@ export function trainCommand(deps: CliHostDeps & Pick<FollowOptions, 'interrupts
         sets: values.set ?? [],
         cwd: io.cwd,
       })
+      if (values.download) await ensureDataset(config.data, io)
       const host = openCliHost(io, values.db, deps, cliLogger(io, { quiet: values.json }))
       try {
         const run = host.supervisor.create({
