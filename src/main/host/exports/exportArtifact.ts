@@ -2,8 +2,8 @@ import type { ArtifactFile, ArtifactFormat, ExportedNetwork } from '../../../sha
 import type { RunDetail } from '../../../shared/api/runRecords'
 import { ConflictError } from '../hostErrors'
 import type { RunStore } from '../runStore'
-import { onnxExport } from './onnx/onnxModel'
-import { loadRunNetwork } from './runNetwork'
+import { onnxModel } from '../../../shared/export/onnxModel'
+import { loadRunNetwork, nchwMetadata } from './runNetwork'
 import { tensorboardEvents } from './tensorboard/tensorboardEvents'
 import { safetensorsExport } from './torchStateDict'
 
@@ -36,7 +36,7 @@ export function exportArtifact(
     return {
       fileName: `${run.id}-${network}.onnx`,
       mimeType: 'application/onnx',
-      content: onnxExport(loaded),
+      content: onnxModel(loaded.spec, loaded.weights, nchwMetadata(loaded)),
     }
   return {
     fileName: `${run.id}-${network}.safetensors`,

@@ -3,13 +3,10 @@ import { join } from 'node:path'
 import type { NetworkMetadata, NetworkVariant } from '../../../shared/export/networkMetadata'
 import { runFiles } from '../../../shared/export/networkMetadata'
 import type { ModelSpec } from '../../../shared/models/modelSpec'
+import { nchw } from '../../../shared/export/onnxModel'
+import type { StoredWeights } from '../../../shared/export/torchLayout'
 import { NotFoundError } from '../hostErrors'
 import { readCheckpoint } from '../../../trainer/runtime/checkpointFile'
-
-export interface StoredWeights {
-  readonly shape: readonly number[]
-  readonly data: Float32Array
-}
 
 /** A trained network of a finished run, as the exporters read it: spec, weights by our names, metadata. */
 export interface RunNetwork {
@@ -37,11 +34,6 @@ export function loadRunNetwork(runId: string, runDir: string, variant: NetworkVa
   }
   const all = JSON.parse(readFileSync(metadataFile, 'utf8')) as Record<NetworkVariant, NetworkMetadata>
   return { spec: meta.spec, weights, metadata: all[variant] }
-}
-
-/** [H, W, C] → [C, H, W]; a flat input stays as it is. */
-export function nchw(shape: readonly number[]): number[] {
-  return shape.length === 3 ? [shape[2]!, shape[0]!, shape[1]!] : [...shape]
 }
 
 /** The run's metadata with the input described as the PyTorch-layout exports take it (NCHW). */

@@ -1,4 +1,4 @@
-import type { TorchTensor } from './torchLayout'
+import type { TorchTensor } from '../../../shared/export/torchLayout'
 
 /** An int64 tensor (PyTorch's `num_batches_tracked`), kept apart because its dtype differs. */
 export interface Int64Tensor {

@@ -1,6 +1,6 @@
 import { nchwMetadata, type RunNetwork } from './runNetwork'
 import { encodeSafetensors } from './safetensors'
-import { torchTensors } from './torchLayout'
+import { torchTensors } from '../../../shared/export/torchLayout'
 
 /**
  * The network as a PyTorch state dict in safetensors: official parameter names and layouts, a zero

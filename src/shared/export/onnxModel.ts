@@ -1,8 +1,8 @@
 import protobuf from 'protobufjs'
-import type { ModelNode } from '../../../../shared/models/modelSpec'
-import { nchw, nchwMetadata, type RunNetwork } from '../runNetwork'
-import { torchTensors } from '../torchLayout'
+import type { ModelNode, ModelSpec } from '../models/modelSpec'
+import type { NetworkMetadata } from './networkMetadata'
 import { onnxProtoSource } from './onnxProtoSource'
+import { torchTensors, type StoredWeights } from './torchLayout'
 
 /** The opset the graph is written for (Conv, BatchNormalization, Gemm, pools: all at their opset-13 form). */
 export const ONNX_OPSET = 13
@@ -22,9 +22,12 @@ const ints = (name: string, values: number[]): Attribute => ({ name, type: attri
  * initializers in PyTorch's layouts (OIHW, Gemm with transB), so it reads like a `torch.onnx.export` of
  * the official model. `metadata_props` carries the same self-description as the tfjs export.
  */
-export function onnxExport(network: RunNetwork): Uint8Array {
-  const { spec } = network
-  const initializers = torchTensors(spec, network.weights).map((t) => ({
+export function onnxModel(
+  spec: ModelSpec,
+  weights: ReadonlyMap<string, StoredWeights>,
+  metadata: NetworkMetadata | null,
+): Uint8Array {
+  const initializers = torchTensors(spec, weights).map((t) => ({
     name: t.name,
     dims: [...t.shape],
     data_type: FLOAT,
@@ -37,7 +40,7 @@ export function onnxExport(network: RunNetwork): Uint8Array {
     opset_import: [{ domain: '', version: ONNX_OPSET }],
     producer_name: 'chase-workbench',
     producer_version: '1',
-    doc_string: `${network.metadata.network} ${spec.name} of run ${network.metadata.runId}`,
+    doc_string: metadata ? `${metadata.network} ${spec.name} of run ${metadata.runId}` : spec.name,
     graph: {
       name: spec.name,
       node: nodes,
@@ -45,7 +48,7 @@ export function onnxExport(network: RunNetwork): Uint8Array {
       input: [valueInfo(spec.nodes[0]!.name, ['batch', ...nchw(spec.input)])],
       output: [valueInfo('logits', ['batch', spec.classes])],
     },
-    metadata_props: Object.entries(nchwMetadata(network)).map(([key, value]) => ({
+    metadata_props: Object.entries(metadata ?? {}).map(([key, value]) => ({
       key,
       value: typeof value === 'string' ? value : JSON.stringify(value),
     })),
@@ -134,4 +137,9 @@ function valueInfo(name: string, dims: (string | number)[]) {
       },
     },
   }
+}
+
+/** [H, W, C] → [C, H, W]; a flat input stays as it is. */
+export function nchw(shape: readonly number[]): number[] {
+  return shape.length === 3 ? [shape[2]!, shape[0]!, shape[1]!] : [...shape]
 }

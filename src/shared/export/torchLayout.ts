@@ -1,5 +1,10 @@
-import type { ModelNode, ModelSpec } from '../../../shared/models/modelSpec'
-import type { StoredWeights } from './runNetwork'
+import type { ModelNode, ModelSpec } from '../models/modelSpec'
+
+/** One tensor of a trained network under our parameter name, in the spec's layouts (NHWC, HWIO). */
+export interface StoredWeights {
+  readonly shape: readonly number[]
+  readonly data: Float32Array
+}
 
 /** One parameter or buffer under PyTorch's name, in PyTorch's layout (also ONNX's). */
 export interface TorchTensor {

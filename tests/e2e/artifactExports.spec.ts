@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs'
+import { expect, test } from '@playwright/test'
+import * as ort from 'onnxruntime-node'
+import { chooseField, dashboardRunId, expectStatus, screenshot, setField } from './helpers'
+
+/**
+ * The run page's exports in the browser: a tiny real run trained from the form, then the ONNX,
+ * safetensors and TensorBoard files downloaded as a user would, and the ONNX one run in ONNX Runtime.
+ */
+test('downloads ONNX, safetensors and TensorBoard exports from a finished run page', async ({ page }) => {
+  test.setTimeout(8 * 60_000)
+  await page.goto('/#/runs/new')
+  await chooseField(page, 'preset-select', 'quick-fashion-mnist')
+  await setField(page, 'name', `e2e exports ${Date.now().toString(36)}`)
+  for (const [path, value] of Object.entries({
+    'data.trainLimit': '300',
+    'data.testLimit': '100',
+    'optim.epochs': '1',
+    'optim.batchSize': '50',
+  }))
+    await setField(page, path, value)
+  await expect(page.getByTestId('start-run')).toBeEnabled()
+  await page.getByTestId('start-run').click()
+  await dashboardRunId(page)
+  await expectStatus(page, 'completed', 7 * 60_000)
+
+  const exports = page.getByTestId('artifact-exports')
+  await expect(exports).toBeVisible()
+  const save = async (button: string) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), exports.getByTestId(button).click()])
+    const path = test.info().outputPath(download.suggestedFilename())
+    await download.saveAs(path)
+    return { name: download.suggestedFilename(), bytes: readFileSync(path) }
+  }
+
+  await exports.getByTestId('export-network').selectOption('dense')
+  const onnx = await save('export-onnx')
+  expect(onnx.name).toMatch(/-dense\.onnx$/)
+  const session = await ort.InferenceSession.create(onnx.bytes)
+  const logits = await session.run({
+    input: new ort.Tensor('float32', new Float32Array(2 * 28 * 28), [2, 1, 28, 28]),
+  })
+  expect(logits.logits!.dims).toEqual([2, 10])
+  await session.release()
+
+  await exports.getByTestId('export-network').selectOption('slimmed')
+  const weights = await save('export-safetensors')
+  expect(weights.name).toMatch(/-slimmed\.safetensors$/)
+  const headerLength = Number(weights.bytes.readBigUInt64LE(0))
+  const header = JSON.parse(weights.bytes.subarray(8, 8 + headerLength).toString('utf8')) as Record<
+    string,
+    unknown
+  >
+  expect(header.__metadata__).toMatchObject({ format: 'pt' })
+
+  const events = await save('export-tensorboard')
+  expect(events.name).toMatch(/^events\.out\.tfevents\./)
+  expect(events.bytes.byteLength).toBeGreaterThan(100)
+  await expect(exports.getByTestId('export-saved')).toContainText('events.out.tfevents')
+  await screenshot(page, 'exports-run-page')
+})
