@@ -34,7 +34,14 @@ export function onnxModel(
     raw_data: new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength),
   }))
   const nodes = spec.nodes.flatMap((node) => onnxNodes(node))
-  nodes.push({ name: 'logits', op_type: 'Identity', input: [spec.output], output: ['logits'], attribute: [] })
+  if (spec.output !== 'logits')
+    nodes.push({
+      name: 'logits',
+      op_type: 'Identity',
+      input: [spec.output],
+      output: ['logits'],
+      attribute: [],
+    })
   const model = {
     ir_version: IR_VERSION,
     opset_import: [{ domain: '', version: ONNX_OPSET }],
