@@ -8,6 +8,9 @@ import type { ModelParams } from '../model/parameters'
 
 /** Execution providers tried besides the CPU one, in order; each needs its own ONNX Runtime libraries. */
 const gpuProviders = [{ provider: 'cuda', runtime: 'onnxruntime-cuda' }] as const
+/** The CUDA provider's libraries are too large for npm; the package's install script fetches them on request. */
+const hint =
+  'online, for CUDA 12: node node_modules/onnxruntime-node/script/install --onnxruntime-node-install=cuda12'
 
 export interface OrtNetwork {
   readonly runtime: BenchRuntime
@@ -66,7 +69,7 @@ export async function onnxRuntimeContenders(dense: Contender, slimmed: Contender
     try {
       await open(runtime, provider)
     } catch (error) {
-      notes.push(`${provider}: ${(error as Error).message.split('\n')[0]}`)
+      notes.push(`${provider}: ${(error as Error).message.split('\n')[0]} (${hint})`)
     }
   }
   return {
