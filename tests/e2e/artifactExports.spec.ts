@@ -5,10 +5,11 @@ import { chooseField, dashboardRunId, expectStatus, screenshot, setField } from 
 
 /**
  * The run page's exports in the browser: a tiny real run trained from the form, then the ONNX,
- * safetensors and TensorBoard files downloaded as a user would, and the ONNX one run in ONNX Runtime.
+ * safetensors and TensorBoard files downloaded as a user would, the ONNX one run in ONNX Runtime, and
+ * the benchmark page timing the run's networks on ONNX Runtime beside tfjs.
  */
 test('downloads ONNX, safetensors and TensorBoard exports from a finished run page', async ({ page }) => {
-  test.setTimeout(8 * 60_000)
+  test.setTimeout(12 * 60_000)
   await page.goto('/#/runs/new')
   await chooseField(page, 'preset-select', 'quick-fashion-mnist')
   await setField(page, 'name', `e2e exports ${Date.now().toString(36)}`)
@@ -21,7 +22,7 @@ test('downloads ONNX, safetensors and TensorBoard exports from a finished run pa
     await setField(page, path, value)
   await expect(page.getByTestId('start-run')).toBeEnabled()
   await page.getByTestId('start-run').click()
-  await dashboardRunId(page)
+  const runId = await dashboardRunId(page)
   await expectStatus(page, 'completed', 7 * 60_000)
 
   const exports = page.getByTestId('artifact-exports')
@@ -58,4 +59,20 @@ test('downloads ONNX, safetensors and TensorBoard exports from a finished run pa
   expect(events.bytes.byteLength).toBeGreaterThan(100)
   await expect(exports.getByTestId('export-saved')).toContainText('events.out.tfevents')
   await screenshot(page, 'exports-run-page')
+
+  // The benchmark page times the same two networks on ONNX Runtime beside tfjs.
+  await page.goto(`/#/bench?run=${runId}`)
+  await page.getByTestId('bench-run').selectOption(runId)
+  await page.getByTestId('bench-batches').fill('1, 8')
+  await page.getByTestId('bench-warmup').fill('1')
+  await page.getByTestId('bench-reps').fill('3')
+  await page.getByTestId('bench-start').click()
+  await expect(page.getByTestId('bench-result')).toHaveAttribute('data-status', 'completed', {
+    timeout: 4 * 60_000,
+  })
+  const stats = page.getByTestId('bench-stats')
+  await expect(stats).toContainText('ONNX Runtime CPU')
+  await expect(stats.locator('tbody tr')).toHaveCount(8)
+  await expect(page.getByTestId('bench-onnxruntime')).toContainText('cpu')
+  await screenshot(page, 'exports-bench-onnxruntime')
 })
