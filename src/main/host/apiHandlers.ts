@@ -16,6 +16,7 @@ import { compareRuns } from './compareRuns'
 import type { DatasetService } from './datasetService'
 import type { ClientSession } from './eventHub'
 import { exportRun } from './exportRun'
+import { artifactFile, exportArtifact } from './exports/exportArtifact'
 import { ConflictError, NotFoundError } from './hostErrors'
 import type { HostLogger } from './logger'
 import type { RunStore } from './runStore'
@@ -155,6 +156,10 @@ function buildHandlers({ store, supervisor, systemInfo, datasets }: ApiHandlerDe
     'runs.export': (r) => {
       existing(r.runId)
       return exportRun(store, r.runId, r.format)
+    },
+    'runs.exportArtifact': (r) => {
+      existing(r.runId)
+      return artifactFile(exportArtifact(store, detail(r.runId), r.format, r.network))
     },
     'experiments.list': () => ({ experiments: store.experiments() }),
     'plan.compute': (r) => computePlan(r.config),

@@ -15,6 +15,7 @@ export function summarizeBench(result: BenchResult): BenchSummary {
     const sorted = [...sample.latencyMs].sort((a, b) => a - b)
     const medianMs = quantile(sorted, 0.5)
     return {
+      runtime: sample.runtime,
       variant: sample.variant,
       batchSize: sample.batchSize,
       medianMs,
@@ -24,12 +25,17 @@ export function summarizeBench(result: BenchResult): BenchSummary {
     }
   })
   const batchSizes = [...new Set(stats.map((s) => s.batchSize))].sort((a, b) => a - b)
-  const speedups = batchSizes.flatMap((batchSize) => {
-    const dense = stats.find((s) => s.batchSize === batchSize && s.variant === 'dense')
-    const slimmed = stats.find((s) => s.batchSize === batchSize && s.variant === 'slimmed')
-    return dense && slimmed && slimmed.medianMs > 0
-      ? [{ batchSize, speedup: dense.medianMs / slimmed.medianMs }]
-      : []
-  })
+  const runtimes = [...new Set(stats.map((s) => s.runtime))]
+  const speedups = runtimes.flatMap((runtime) =>
+    batchSizes.flatMap((batchSize) => {
+      const find = (variant: string) =>
+        stats.find((s) => s.runtime === runtime && s.batchSize === batchSize && s.variant === variant)
+      const dense = find('dense')
+      const slimmed = find('slimmed')
+      return dense && slimmed && slimmed.medianMs > 0
+        ? [{ runtime, batchSize, speedup: dense.medianMs / slimmed.medianMs }]
+        : []
+    }),
+  )
   return { stats, speedups }
 }

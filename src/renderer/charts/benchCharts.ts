@@ -1,4 +1,5 @@
 import type { BenchRecord } from '../../shared/api'
+import type { BenchStat } from '../../shared/api/benchRecords'
 import type { ChartOption } from './echarts'
 import { baseChart } from './chartParts'
 import { formatNumber } from '../util/format'
@@ -17,8 +18,30 @@ export function fiveNumbers(values: readonly number[]): [number, number, number,
 }
 
 const variants = ['dense', 'slimmed'] as const
+type Runtime = BenchStat['runtime']
 
-/** Latency distribution per batch size, dense and slimmed side by side. */
+/** tfjs on the benchmark's backend, or ONNX Runtime with its provider. */
+export function runtimeLabel(runtime: Runtime, backend?: string): string {
+  if (runtime === 'tfjs') return backend ? `tfjs ${backend}` : 'tfjs'
+  return `ONNX Runtime ${runtime.replace('onnxruntime-', '').toUpperCase()}`
+}
+
+/** Every (runtime, network) pair measured, tfjs first: one chart series each. */
+function seriesOf(record: BenchRecord, runtimes: readonly Runtime[]) {
+  const ordered = [...new Set(runtimes)].sort((a, b) =>
+    a === 'tfjs' ? -1 : b === 'tfjs' ? 1 : a.localeCompare(b),
+  )
+  const backend = record.result?.backend.name
+  return ordered.flatMap((runtime) =>
+    variants.map((variant) => ({
+      runtime,
+      variant,
+      name: ordered.length > 1 ? `${variant}, ${runtimeLabel(runtime, backend)}` : variant,
+    })),
+  )
+}
+
+/** Latency distribution per batch size, dense and slimmed side by side (per runtime). */
 export function latencyBoxChart(record: BenchRecord): ChartOption {
   const samples = record.result?.samples ?? []
   const batchSizes = [...new Set(samples.map((s) => s.batchSize))].sort((a, b) => a - b)
@@ -26,11 +49,17 @@ export function latencyBoxChart(record: BenchRecord): ChartOption {
     tooltip: { trigger: 'item', confine: true },
     xAxis: { type: 'category', data: batchSizes.map((b) => `batch ${b}`) },
     yAxis: { type: 'log', name: 'latency (ms)' },
-    series: variants.map((variant) => ({
+    series: seriesOf(
+      record,
+      samples.map((s) => s.runtime),
+    ).map(({ runtime, variant, name }) => ({
       type: 'boxplot' as const,
-      name: variant,
+      name,
       data: batchSizes.map((b) =>
-        fiveNumbers(samples.find((s) => s.variant === variant && s.batchSize === b)?.latencyMs ?? []),
+        fiveNumbers(
+          samples.find((s) => s.runtime === runtime && s.variant === variant && s.batchSize === b)
+            ?.latencyMs ?? [],
+        ),
       ),
     })),
   })
@@ -43,11 +72,16 @@ export function throughputChart(record: BenchRecord): ChartOption {
   return baseChart({
     xAxis: { type: 'category', data: batchSizes.map((b) => `batch ${b}`) },
     yAxis: { type: 'value', name: 'images / s' },
-    series: variants.map((variant) => ({
+    series: seriesOf(
+      record,
+      stats.map((s) => s.runtime),
+    ).map(({ runtime, variant, name }) => ({
       type: 'bar' as const,
-      name: variant,
+      name,
       data: batchSizes.map(
-        (b) => stats.find((s) => s.variant === variant && s.batchSize === b)?.imagesPerSecond ?? 0,
+        (b) =>
+          stats.find((s) => s.runtime === runtime && s.variant === variant && s.batchSize === b)
+            ?.imagesPerSecond ?? 0,
       ),
       label: {
         show: true,
@@ -58,13 +92,19 @@ export function throughputChart(record: BenchRecord): ChartOption {
   })
 }
 
-/** Measured speedup (dense median / slimmed median) per batch size, against the ideal 1 / GPU-supported ratio. */
+/**
+ * Measured speedup (dense median / slimmed median) per batch size, one bar per runtime, against the
+ * ideal 1 / GPU-supported ratio.
+ */
 export function speedupChart(record: BenchRecord): ChartOption {
   const speedups = record.summary?.speedups ?? []
   const ratio = record.result?.gpuSupportedRatio ?? null
   const ideal = ratio && ratio > 0 ? 1 / ratio : null
+  const batchSizes = [...new Set(speedups.map((s) => s.batchSize))].sort((a, b) => a - b)
+  const runtimes = [...new Set(speedups.map((s) => s.runtime))]
+  const backend = record.result?.backend.name
   return baseChart({
-    xAxis: { type: 'category', data: speedups.map((s) => `batch ${s.batchSize}`) },
+    xAxis: { type: 'category', data: batchSizes.map((b) => `batch ${b}`) },
     // The axis reaches the ideal line even when every measured bar stays below it.
     yAxis: {
       type: 'value',
@@ -72,30 +112,30 @@ export function speedupChart(record: BenchRecord): ChartOption {
       min: 0,
       max: (extent: { max: number }) => Math.ceil(Math.max(extent.max, ideal ?? 0) * 1.15 * 2) / 2,
     },
-    series: [
-      {
-        type: 'bar',
-        name: 'measured speedup',
-        data: speedups.map((s) => s.speedup),
-        label: {
-          show: true,
-          position: 'top',
-          formatter: (p: { value: unknown }) => `${Number(p.value).toFixed(2)}×`,
-        },
-        markLine:
-          ideal === null
-            ? undefined
-            : {
-                silent: true,
-                symbol: 'none',
-                data: [{ yAxis: ideal, name: 'FLOPs' }],
-                label: {
-                  formatter: `1 / GPU-supported FLOPs = ${ideal.toFixed(2)}×`,
-                  position: 'insideEndTop',
-                },
-                lineStyle: { type: 'dashed' },
-              },
+    series: runtimes.map((runtime, index) => ({
+      type: 'bar' as const,
+      name: runtimes.length > 1 ? runtimeLabel(runtime, backend) : 'measured speedup',
+      data: batchSizes.map(
+        (b) => speedups.find((s) => s.runtime === runtime && s.batchSize === b)?.speedup ?? 0,
+      ),
+      label: {
+        show: true,
+        position: 'top' as const,
+        formatter: (p: { value: unknown }) => `${Number(p.value).toFixed(2)}×`,
       },
-    ],
+      markLine:
+        ideal === null || index > 0
+          ? undefined
+          : {
+              silent: true,
+              symbol: 'none',
+              data: [{ yAxis: ideal, name: 'FLOPs' }],
+              label: {
+                formatter: `1 / GPU-supported FLOPs = ${ideal.toFixed(2)}×`,
+                position: 'insideEndTop',
+              },
+              lineStyle: { type: 'dashed' as const },
+            },
+    })),
   })
 }

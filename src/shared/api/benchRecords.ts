@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { BenchRequest, BenchResult } from '../protocol/trainerMessages'
+import { BenchRequest, BenchResult, BenchRuntime } from '../protocol/trainerMessages'
 import { RunId } from './runRecords'
 
 export const BenchId = z
@@ -12,6 +12,7 @@ export type BenchId = z.infer<typeof BenchId>
 
 /** Latency distribution of one network at one batch size. */
 export const BenchStat = z.object({
+  runtime: BenchRuntime.default('tfjs'),
   variant: z.enum(['dense', 'slimmed']),
   batchSize: z.number().int().positive(),
   medianMs: z.number().nonnegative(),
@@ -23,8 +24,14 @@ export type BenchStat = z.infer<typeof BenchStat>
 
 export const BenchSummary = z.object({
   stats: z.array(BenchStat),
-  /** Dense median latency / slimmed median latency, per batch size. */
-  speedups: z.array(z.object({ batchSize: z.number().int().positive(), speedup: z.number().nonnegative() })),
+  /** Dense median latency / slimmed median latency, per runtime and batch size. */
+  speedups: z.array(
+    z.object({
+      runtime: BenchRuntime.default('tfjs'),
+      batchSize: z.number().int().positive(),
+      speedup: z.number().nonnegative(),
+    }),
+  ),
 })
 export type BenchSummary = z.infer<typeof BenchSummary>
 

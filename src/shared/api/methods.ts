@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { ExperimentConfig } from '../config/experimentConfig'
 import type { PlanResult } from '../chase/plan'
 import { BenchRequest } from '../protocol/trainerMessages'
+import { ArtifactFile, ArtifactFormat, ExportedNetwork } from './artifactExports'
 import { BenchId, BenchRecord } from './benchRecords'
 import { Comparison } from './comparison'
 import {
@@ -104,6 +105,11 @@ export const workbenchMethods = {
   'runs.export': method(
     ByRun.extend({ format: z.enum(['csv', 'json']).default('json') }),
     z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() }),
+  ),
+  /** onnx / safetensors: the dense or slimmed network; tensorboard: every series and channel histogram. */
+  'runs.exportArtifact': method(
+    ByRun.extend({ format: ArtifactFormat, network: ExportedNetwork.default('slimmed') }),
+    ArtifactFile,
   ),
   'experiments.list': method(
     z.object({}),

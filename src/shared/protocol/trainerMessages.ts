@@ -42,6 +42,8 @@ export const BenchRequest = z.object({
   reps: z.number().int().min(1).max(10_000).default(30),
   backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
   seed: z.number().int().default(41),
+  /** Also time both networks exported to ONNX on ONNX Runtime (same batches, warm-ups and repetitions); default yes. */
+  onnxRuntime: z.boolean().optional(),
 })
 export type BenchRequest = z.infer<typeof BenchRequest>
 
@@ -135,7 +137,12 @@ export const RunResult = z.object({
 })
 export type RunResult = z.infer<typeof RunResult>
 
+/** What ran the network: tfjs on the request's backend, or ONNX Runtime with one execution provider. */
+export const BenchRuntime = z.enum(['tfjs', 'onnxruntime-cpu', 'onnxruntime-cuda'])
+export type BenchRuntime = z.infer<typeof BenchRuntime>
+
 export const BenchSample = z.object({
+  runtime: BenchRuntime.default('tfjs'),
   variant: z.enum(['dense', 'slimmed']),
   batchSize: z.number().int().positive(),
   latencyMs: z.array(z.number().nonnegative()),
@@ -146,6 +153,11 @@ export const BenchResult = z.object({
   channelSparsity: z.number(),
   gpuSupportedRatio: z.number(),
   samples: z.array(BenchSample),
+  /** ONNX Runtime beside tfjs: its version, the providers timed, and why any other was not. */
+  onnxRuntime: z
+    .object({ version: z.string(), providers: z.array(z.string()), notes: z.array(z.string()) })
+    .nullable()
+    .default(null),
   machine: z.object({ cpus: z.string(), cores: z.number().int(), memoryBytes: z.number() }),
 })
 export type BenchResult = z.infer<typeof BenchResult>

@@ -13,6 +13,7 @@ import { forward } from '../model/forward'
 import { createParameters, disposeParameters, type ModelParams } from '../model/parameters'
 import { slimNetwork } from '../model/slim'
 import { loadSlimmedNetwork } from '../training/slimmedNetworkFile'
+import { onnxRuntimeContenders, ortInput, timeOrt, type OrtContenders } from './onnxRuntimeBench'
 
 interface Contender {
   readonly spec: ModelSpec
@@ -42,6 +43,7 @@ async function timeContenders(request: BenchRequest, backend: BenchResult['backe
   const { dense, slimmed, channelSparsity, model } = request.runDir
     ? fromRun(request.runDir)
     : fromModel(request)
+  const ort = request.onnxRuntime !== false ? await onnxRuntimeContenders(dense, slimmed) : null
   try {
     const samples: BenchResult['samples'] = []
     for (const batchSize of request.batchSizes) {
@@ -61,11 +63,12 @@ async function timeContenders(request: BenchRequest, backend: BenchResult['backe
         denseMs.push(time(dense))
         slimMs.push(time(slimmed))
       }
-      x.dispose()
       samples.push(
-        { variant: 'dense', batchSize, latencyMs: denseMs },
-        { variant: 'slimmed', batchSize, latencyMs: slimMs },
+        { runtime: 'tfjs', variant: 'dense', batchSize, latencyMs: denseMs },
+        { runtime: 'tfjs', variant: 'slimmed', batchSize, latencyMs: slimMs },
       )
+      if (ort) samples.push(...(await timeOnnxRuntime(ort, x, batchSize, request)))
+      x.dispose()
     }
     const denseCost = modelCost(dense.spec).denseMacs
     const slimCost = modelCost(slimmed.spec).denseMacs
@@ -75,12 +78,44 @@ async function timeContenders(request: BenchRequest, backend: BenchResult['backe
       channelSparsity,
       gpuSupportedRatio: slimCost / denseCost,
       samples,
+      onnxRuntime: ort
+        ? { version: ort.version, providers: ort.pairs.map((p) => p.provider), notes: ort.notes }
+        : null,
       machine: { cpus: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryBytes: totalmem() },
     }
   } finally {
+    await ort?.release()
     disposeParameters(dense.params)
     disposeParameters(slimmed.params)
   }
+}
+
+/** Dense and slimmed on each ONNX Runtime provider: the same batch, warm-ups and repetitions, alternating. */
+async function timeOnnxRuntime(
+  ort: OrtContenders,
+  x: tf.Tensor,
+  batchSize: number,
+  request: BenchRequest,
+): Promise<BenchResult['samples']> {
+  const input = ortInput(x)
+  const samples: BenchResult['samples'] = []
+  for (const { runtime, dense, slimmed } of ort.pairs) {
+    for (let i = 0; i < request.warmup; i++) {
+      await timeOrt(dense, input)
+      await timeOrt(slimmed, input)
+    }
+    const denseMs: number[] = []
+    const slimMs: number[] = []
+    for (let i = 0; i < request.reps; i++) {
+      denseMs.push(await timeOrt(dense, input))
+      slimMs.push(await timeOrt(slimmed, input))
+    }
+    samples.push(
+      { runtime, variant: 'dense', batchSize, latencyMs: denseMs },
+      { runtime, variant: 'slimmed', batchSize, latencyMs: slimMs },
+    )
+  }
+  return samples
 }
 
 function fromRun(runDir: string) {

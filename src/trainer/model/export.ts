@@ -35,13 +35,18 @@ export function toLayersModel(spec: ModelSpec, params: ModelParams): tfl.LayersM
   return model
 }
 
-/** Writes `model.json` + `weights.bin` into `directory` (created if needed). */
+/**
+ * Writes `model.json` + `weights.bin` into `directory` (created if needed); `metadata` goes into
+ * model.json's `userDefinedMetadata`, where any tfjs client can read how to prepare the input.
+ */
 export async function exportLayersModel(
   spec: ModelSpec,
   params: ModelParams,
   directory: string,
+  metadata?: object,
 ): Promise<tf.io.SaveResult> {
   const model = toLayersModel(spec, params)
+  if (metadata) model.setUserDefinedMetadata(metadata)
   try {
     return await model.save(fileIoHandler(directory))
   } finally {

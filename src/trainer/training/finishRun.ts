@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import type { ExperimentConfig } from '../../shared/config/experimentConfig'
+import { runFiles } from '../../shared/export/networkMetadata'
 import type { ModelSpec } from '../../shared/models/modelSpec'
 import type { RunResult } from '../../shared/protocol/trainerMessages'
 import { createBatchStream, type BatchStream, type LoadedDataset } from '../data'
@@ -10,11 +11,13 @@ import { recalibrateBatchNorm, slimNetwork } from '../model/slim'
 import type { EventEmitter } from '../runtime/eventEmitter'
 import type { Evaluation } from './evaluate'
 import { evaluate } from './evaluate'
+import { writeNetworkMetadata } from './networkMetadataFile'
 import { saveSlimmedNetwork } from './slimmedNetworkFile'
 import type { TrainingParts } from './trainingParts'
 import { loadTrainingState, type BestSoFar } from './trainingState'
 
 export interface FinishInput {
+  readonly runId: string
   readonly config: ExperimentConfig
   readonly spec: ModelSpec
   readonly data: LoadedDataset
@@ -52,12 +55,19 @@ export async function finishRun(input: FinishInput): Promise<RunResult> {
     }
 
     emitter.send({ type: 'phase', phase: 'exporting' })
-    const modelDir = join(input.runDir, 'slimmed-model')
-    await exportLayersModel(slim.spec, slim.params, modelDir)
-    saveSlimmedNetwork(join(input.runDir, 'slimmed.ckpt'), {
+    const modelDir = join(input.runDir, runFiles.slimmedTfjs)
+    const metadata = writeNetworkMetadata(input, slim.spec, recalibrated ?? slimmed)
+    await exportLayersModel(slim.spec, slim.params, modelDir, metadata.slimmed)
+    saveSlimmedNetwork(join(input.runDir, runFiles.slimmedNetwork), {
       denseSpec: spec,
       spec: slim.spec,
       params: slim.params,
+    })
+    // The trained network at full width (pruned weights are zeros), for the dense ONNX/safetensors exports.
+    saveSlimmedNetwork(join(input.runDir, runFiles.denseNetwork), {
+      denseSpec: spec,
+      spec,
+      params: parts.params,
     })
 
     const macs = engine.forwardMacs()

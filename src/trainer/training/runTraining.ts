@@ -238,6 +238,7 @@ export async function runTraining(
       test: await evaluate(spec, params, testStream),
     }
     const result = await finishRun({
+      runId,
       config,
       spec,
       data,

@@ -35,10 +35,14 @@ describe('the dense vs slimmed inference benchmark on wasm', () => {
       const result = await runInferenceBench(request)
       expect(ours).toBe(1)
       expect(result.backend).toMatchObject({ name: 'wasm' })
-      expect(result.samples.map((s) => [s.variant, s.latencyMs.length])).toEqual([
-        ['dense', 2],
-        ['slimmed', 2],
+      expect(result.samples.map((s) => [s.runtime, s.variant, s.latencyMs.length])).toEqual([
+        ['tfjs', 'dense', 2],
+        ['tfjs', 'slimmed', 2],
+        // ONNX Runtime's CPU provider beside it: same batch, same repetitions.
+        ['onnxruntime-cpu', 'dense', 2],
+        ['onnxruntime-cpu', 'slimmed', 2],
       ])
+      expect(result.onnxRuntime?.providers).toContain('cpu')
       expect(conv2dGemmSwitch.enabled).toBe(true)
     } finally {
       kernels.threads.run = run

@@ -6,7 +6,9 @@ import { formatTable } from '../table'
 
 const usage = `Usage: chase-workbench bench [--run <id> | --model <name> [--width <x>] [--dataset <name>] [--sparsity <Sc>]] [options]
 
-Times the dense and the channel-slimmed network side by side, alternating, on one backend in one process.
+Times the dense and the channel-slimmed network side by side, alternating, on one backend in one process,
+then both again exported to ONNX on ONNX Runtime (CPU provider, and CUDA where this machine's ONNX Runtime
+has it) with the same batches, warm-ups and repetitions.
 With --run, the run's slimmed network; otherwise the model with Sc of its channels removed at random.
 
 Options:
@@ -15,6 +17,7 @@ Options:
   --reps <n>               Timed repetitions (default 30)
   --backend <name>         auto, tensorflow-gpu, tensorflow, wasm or cpu
   --seed <n>               Seed for the random channel removal
+  --skip-onnxruntime       Time tfjs only
   --db <file>              Run store; --json prints the stored benchmark record
 `
 
@@ -38,6 +41,7 @@ export function benchCommand(deps: CliHostDeps = {}): Command {
           reps: { type: 'string' },
           backend: { type: 'string' },
           seed: { type: 'string' },
+          'skip-onnxruntime': { type: 'boolean', default: false },
         },
         false,
       )
@@ -54,6 +58,7 @@ export function benchCommand(deps: CliHostDeps = {}): Command {
         ...(values.reps ? { reps: num(values.reps) } : {}),
         ...(values.backend ? { backend: values.backend } : {}),
         ...(values.seed ? { seed: num(values.seed) } : {}),
+        onnxRuntime: !values['skip-onnxruntime'],
       })
       if (!parsed.success) {
         throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '))
@@ -77,6 +82,7 @@ export function benchCommand(deps: CliHostDeps = {}): Command {
             `channel sparsity ${r.channelSparsity}, GPU-supported FLOPs ${(r.gpuSupportedRatio * 100).toFixed(1)}%\n`,
         )
         const rows = record.summary.stats.map((s) => [
+          s.runtime === 'tfjs' ? `tfjs ${r.backend.name}` : s.runtime,
           s.variant,
           String(s.batchSize),
           s.medianMs.toFixed(2),
@@ -85,10 +91,15 @@ export function benchCommand(deps: CliHostDeps = {}): Command {
           Math.round(s.imagesPerSecond).toString(),
         ])
         io.stdout.write(
-          `${formatTable(['NETWORK', 'BATCH', 'MEDIAN MS', 'P10 MS', 'P90 MS', 'IMAGES/S'], rows)}\n`,
+          `${formatTable(['RUNTIME', 'NETWORK', 'BATCH', 'MEDIAN MS', 'P10 MS', 'P90 MS', 'IMAGES/S'], rows)}\n`,
         )
         for (const s of record.summary.speedups)
-          io.stdout.write(`batch ${s.batchSize}: slimmed is ${s.speedup.toFixed(2)}× the dense speed\n`)
+          io.stdout.write(
+            `${s.runtime === 'tfjs' ? `tfjs ${r.backend.name}` : s.runtime}, batch ${s.batchSize}: ` +
+              `slimmed is ${s.speedup.toFixed(2)}× the dense speed (GPU-supported FLOPs predict ` +
+              `${(1 / r.gpuSupportedRatio).toFixed(2)}×)\n`,
+          )
+        for (const note of r.onnxRuntime?.notes ?? []) io.stdout.write(`ONNX Runtime: ${note}\n`)
         return 0
       } finally {
         await host.close()

@@ -1,10 +1,12 @@
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { RunFilter, RunStatus, type RunSummary } from '../../../shared/api/runRecords'
+import { ArtifactFormat } from '../../../shared/api/artifactExports'
 import { exportRun } from '../../host/exportRun'
 import { isEnded } from '../../host/runLifecycle'
 import type { RunStore } from '../../host/runStore'
 import { parseCommandArgs, takeStoreOptions } from '../args'
+import { writeArtifactExport } from '../artifactExport'
 import { openCliStore } from '../cliHost'
 import { UsageError, type Command, type CommandIo } from '../command'
 import { formatTable, percent, shortDate } from '../table'
@@ -14,6 +16,9 @@ const usage = `Usage: chase-workbench runs <list|show|export|delete> [options]
   runs list [--status S]... [--tag T] [--all] [--limit N]   Newest first; --all includes archived runs
   runs show <id>                                           Config, status, result, checkpoints, metrics
   runs export <id> [--format csv|json] [--out <file>]      Metrics as CSV, or everything as JSON
+  runs export <id> --format onnx|safetensors [--network dense|slimmed] [--out <file>]
+                                                           The trained network for ONNX Runtime / PyTorch
+  runs export <id> --format tensorboard [--out <logdir>]   Every series and channel-density histogram
   runs delete <id> --yes                                   Delete the run, its data and its folder
 
 Options:
@@ -132,11 +137,14 @@ function show(store: RunStore, runId: string, io: CommandIo, json: boolean): num
 function exportCommand(store: RunStore, runId: string, args: readonly string[], io: CommandIo): number {
   const { values } = parseCommandArgs(
     args,
-    { format: { type: 'string', default: 'json' }, out: { type: 'string' } },
+    { format: { type: 'string', default: 'json' }, out: { type: 'string' }, network: { type: 'string' } },
     false,
   )
+  if (ArtifactFormat.safeParse(values.format).success)
+    return writeArtifactExport(store, runId, { ...values, format: values.format }, io)
+  if (values.network !== undefined) throw new UsageError('--network applies to onnx and safetensors exports')
   if (values.format !== 'csv' && values.format !== 'json')
-    throw new UsageError('--format must be csv or json')
+    throw new UsageError(`--format must be csv, json, ${ArtifactFormat.options.join(', ')}`)
   const file = exportRun(store, runId, values.format)
   if (values.out) {
     const path = resolve(io.cwd, values.out)
