@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { cpus, hostname, totalmem } from 'node:os'
 import type { BackendAvailability } from '../../shared/api/systemInfo'
+import { backendNames, backendPackages, installHint } from '../../shared/backends/backendNames'
 
 const require = createRequire(import.meta.url)
 
@@ -17,24 +18,18 @@ export function packageVersion(name: string): string | undefined {
   }
 }
 
-const backendPackages = [
-  [
-    'tensorflow-gpu',
-    '@tensorflow/tfjs-node-gpu',
-    'needs CUDA 11.2 + cuDNN 8.1: npm install @tensorflow/tfjs-node-gpu',
-  ],
-  ['tensorflow', '@tensorflow/tfjs-node', 'npm install @tensorflow/tfjs-node (downloads libtensorflow)'],
-  ['wasm', '@tensorflow/tfjs-backend-wasm', 'npm install @tensorflow/tfjs-backend-wasm'],
-  ['cpu', '@tensorflow/tfjs-backend-cpu', 'npm install @tensorflow/tfjs-backend-cpu'],
-] as const
-
-/** Which compute backends are installed, found without loading tfjs into the host. */
+/**
+ * Which compute backends are installed, found without loading tfjs into the host. Installed is not
+ * started: `doctor` starts each one and says why one that is installed does not run.
+ */
 export function backendAvailability(): BackendAvailability[] {
-  return backendPackages.map(([name, pkg, install]) => {
+  const coreVersion = packageVersion('@tensorflow/tfjs-core') ?? 'latest'
+  return backendNames.map((name) => {
+    const pkg = backendPackages[name]
     const version = packageVersion(pkg)
     return version
       ? { name, available: true, detail: `${pkg} ${version}` }
-      : { name, available: false, detail: `${pkg} is not installed (${install})` }
+      : { name, available: false, detail: `${pkg} is not installed: ${installHint(name, coreVersion)}` }
   })
 }
 

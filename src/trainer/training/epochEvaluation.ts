@@ -1,3 +1,4 @@
+import { metricKeys } from '../../shared/metrics/metricKeys'
 import type { EventEmitter } from '../runtime/eventEmitter'
 import { evaluate, type Evaluation } from './evaluate'
 import type { RunSetup } from './runSetup'
@@ -20,12 +21,12 @@ export async function evaluateEpoch(
   const validation = streams.validation ? await evaluate(spec, parts.params, streams.validation) : null
   const test = await evaluate(spec, parts.params, streams.test)
   if (validation) {
-    emitter.metric('validation/loss', step, validation.loss)
-    emitter.metric('validation/accuracy', step, validation.accuracy)
+    emitter.metric(metricKeys.validationLoss, step, validation.loss)
+    emitter.metric(metricKeys.validationAccuracy, step, validation.accuracy)
   }
-  emitter.metric('test/loss', step, test.loss)
-  emitter.metric('test/accuracy', step, test.accuracy)
-  emitter.metric('epoch', step, epoch + 1)
+  emitter.metric(metricKeys.testLoss, step, test.loss)
+  emitter.metric(metricKeys.testAccuracy, step, test.accuracy)
+  emitter.metric(metricKeys.epoch, step, epoch + 1)
   return { validation, test }
 }
 

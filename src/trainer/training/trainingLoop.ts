@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
+import { metricKeys } from '../../shared/metrics/metricKeys'
 import { learningRateAt } from '../../shared/optim/learningRate'
 import type { EventEmitter } from '../runtime/eventEmitter'
 import { emitEngineMetrics } from './engineMetrics'
@@ -88,9 +89,9 @@ export async function trainingLoop(
     windowImages += batch.size
 
     if (step % cadence.logEvery === 0 || batch.lastInEpoch) {
-      emitter.metric('train/loss', step, windowLoss / windowImages)
-      emitter.metric('train/accuracy', step, windowCorrect / windowImages)
-      emitter.metric('train/lr', step, optimizer.learningRate)
+      emitter.metric(metricKeys.trainLoss, step, windowLoss / windowImages)
+      emitter.metric(metricKeys.trainAccuracy, step, windowCorrect / windowImages)
+      emitter.metric(metricKeys.learningRate, step, optimizer.learningRate)
       emitEngineMetrics(emitter, engine, step)
       windowLoss = windowCorrect = windowImages = 0
     }

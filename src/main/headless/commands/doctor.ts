@@ -2,7 +2,7 @@ import { fork } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { availableParallelism, cpus, freemem, platform, arch, release, totalmem } from 'node:os'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { BackendSurvey, type BackendDescription } from '../../../trainer/backend/backendDescription'
+import { BackendSurvey, type BackendDescription } from '../../../shared/backends/backendSurvey'
 import { UsageError, type Command, type CommandIo } from '../command'
 
 /**

@@ -135,22 +135,11 @@ function im2colTransposed(
   const { first, count, n, ci, height, width, kh, kw, sh, sw, ho, wo } = layout
   const patches = backend.makeOutput([kh * kw * ci, count * ho * wo], 'float32')
   if (kernels !== null) {
-    kernels.im2colTransposed(
-      heapOffset(backend, image),
-      heapOffset(backend, patches),
-      n,
-      ci,
-      height,
-      width,
-      kh,
-      kw,
-      sh,
-      sw,
-      ho,
-      wo,
-      first,
-      count,
-    )
+    kernels.call('im2colTransposed', {
+      src: heapOffset(backend, image),
+      dst: heapOffset(backend, patches),
+      ...{ n, ci, height, width, kh, kw, sh, sw, ho, wo, first, count },
+    })
     return patches
   }
   // Views after the allocation: growing the heap replaces its buffer.
