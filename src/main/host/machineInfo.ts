@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { cpus, hostname, totalmem } from 'node:os'
+import { appVersion } from './appVersion'
 import type { BackendAvailability } from '../../shared/api/systemInfo'
 import { backendNames, backendPackages, installHint } from '../../shared/backends/backendNames'
 
 const require = createRequire(import.meta.url)
 
-export const appVersion = '0.1.0'
+export { appVersion } from './appVersion'
 
 /** A package's installed version, or undefined when it is not installed (optional dependencies). */
 export function packageVersion(name: string): string | undefined {

@@ -29,7 +29,7 @@ import { transposeBlocks } from './simd/transposeBlocks'
 /**
  * Kernels of our own in WebAssembly, run on tfjs' wasm heap, four floats per instruction: the matrix
  * products of convolutions and their filter gradients (split over our own threads, `kernelThreads.ts`;
- * faster than XNNPACK here, which also packs dy on one thread for every filter gradient), the 2×2
+ * `bench/kernels.ts` times them against XNNPACK, which also packs dy on one thread per filter gradient), the 2×2
  * max-pool gradient, training-mode batch normalisation, the SGD step, 4×4 register transposes
  * (channels-first padding, phase filters) and the im2col rows of the XNNPACK filter-gradient paths.
  * The module is about 6 kB, assembled by `simd/assembler.ts` (no toolchain needed) and instantiated
