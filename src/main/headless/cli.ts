@@ -1,7 +1,8 @@
 import { commandLoaders } from './commands/index'
+import { appVersion } from '../host/appVersion'
 import { UsageError, type CommandIo } from './command'
 
-const version = '0.1.0'
+const version = appVersion
 
 function help(): string {
   const width = Math.max(...Object.keys(commandLoaders).map((name) => name.length))

@@ -1,4 +1,5 @@
 import type { RunProgress } from '../../shared/api/runRecords'
+import { metricKeys } from '../../shared/metrics/metricKeys'
 
 export interface LiveNumbers {
   progress: RunProgress | null
@@ -7,8 +8,13 @@ export interface LiveNumbers {
   phase: string | null
 }
 
-/** Picks the training loss and accuracy among a trainer's metric keys (`train/loss`, `train/accuracy`…). */
+/**
+ * Picks the training loss and accuracy among a run's metric keys: the catalogue's, or by pattern for
+ * other namings (`train_acc`, …).
+ */
 export function metricRole(key: string): 'loss' | 'accuracy' | null {
+  if (key === metricKeys.trainLoss) return 'loss'
+  if (key === metricKeys.trainAccuracy) return 'accuracy'
   const lower = key.toLowerCase()
   if (!lower.startsWith('train')) return null
   if (/(^|[/._-])loss$/.test(lower)) return 'loss'

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { cpus, hostname, totalmem } from 'node:os'
+import { appVersion } from './appVersion'
 import type { BackendAvailability } from '../../shared/api/systemInfo'
+import { backendNames, backendPackages, installHint } from '../../shared/backends/backendNames'
 
 const require = createRequire(import.meta.url)
 
-export const appVersion = '0.1.0'
+export { appVersion } from './appVersion'
 
 /** A package's installed version, or undefined when it is not installed (optional dependencies). */
 export function packageVersion(name: string): string | undefined {
@@ -17,24 +19,18 @@ export function packageVersion(name: string): string | undefined {
   }
 }
 
-const backendPackages = [
-  [
-    'tensorflow-gpu',
-    '@tensorflow/tfjs-node-gpu',
-    'needs CUDA 11.2 + cuDNN 8.1: npm install @tensorflow/tfjs-node-gpu',
-  ],
-  ['tensorflow', '@tensorflow/tfjs-node', 'npm install @tensorflow/tfjs-node (downloads libtensorflow)'],
-  ['wasm', '@tensorflow/tfjs-backend-wasm', 'npm install @tensorflow/tfjs-backend-wasm'],
-  ['cpu', '@tensorflow/tfjs-backend-cpu', 'npm install @tensorflow/tfjs-backend-cpu'],
-] as const
-
-/** Which compute backends are installed, found without loading tfjs into the host. */
+/**
+ * Which compute backends are installed, found without loading tfjs into the host. Installed is not
+ * started: `doctor` starts each one and says why one that is installed does not run.
+ */
 export function backendAvailability(): BackendAvailability[] {
-  return backendPackages.map(([name, pkg, install]) => {
+  const coreVersion = packageVersion('@tensorflow/tfjs-core') ?? 'latest'
+  return backendNames.map((name) => {
+    const pkg = backendPackages[name]
     const version = packageVersion(pkg)
     return version
       ? { name, available: true, detail: `${pkg} ${version}` }
-      : { name, available: false, detail: `${pkg} is not installed (${install})` }
+      : { name, available: false, detail: `${pkg} is not installed: ${installHint(name, coreVersion)}` }
   })
 }
 

@@ -1,6 +1,11 @@
 import type { ExperimentConfig } from '../../shared/config/experimentConfig'
 import { TrainerToHost } from '../../shared/protocol/trainerMessages'
-import type { RunEventKind, RunFailure, RunStatus } from '../../shared/api/runRecords'
+import {
+  loggedTrainerKinds,
+  type RunEventKind,
+  type RunFailure,
+  type RunStatus,
+} from '../../shared/api/runRecords'
 import { asRunId } from './brands'
 import type { EventHub } from './eventHub'
 import { classifyExit } from './exitReason'
@@ -37,16 +42,7 @@ export interface SessionStart {
   readonly resumeFrom?: string
 }
 
-const loggedKinds: ReadonlySet<string> = new Set<RunEventKind>([
-  'backend',
-  'phase',
-  'channelEvent',
-  'maskUpdate',
-  'checkpoint',
-  'log',
-  'done',
-  'failed',
-])
+const loggedKinds: ReadonlySet<string> = new Set<RunEventKind>(loggedTrainerKinds)
 const isLoggedEvent = (message: TrainerToHost): message is Extract<TrainerToHost, { type: RunEventKind }> =>
   loggedKinds.has(message.type)
 

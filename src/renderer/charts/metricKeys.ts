@@ -1,12 +1,20 @@
+import {
+  isMetricKey,
+  metricKeys,
+  metricPlacement,
+  type MetricChart,
+  type MetricSplit,
+} from '../../shared/metrics/metricKeys'
+
 /**
- * Which chart a metric key belongs on. The trainer names its series like `train/loss`, `val/accuracy`,
- * `test/accuracy`, `lr`, `density/global`; matching by pattern keeps the dashboard working with any
- * reasonable naming, and everything unmatched is still offered in the "other metrics" chart.
+ * Which chart a metric key belongs on: the catalogue's placement for the keys our trainer emits
+ * (`shared/metrics/metricKeys.ts`); a pattern for any other key (an imported run, a renamed series),
+ * and everything unmatched is still offered in the "other metrics" chart.
  */
-export type MetricChart = 'loss' | 'accuracy' | 'lr' | 'density' | 'channels' | 'other'
-export type MetricSplit = 'train' | 'validation' | 'test' | null
+export type { MetricChart, MetricSplit }
 
 export function metricChart(key: string): MetricChart {
+  if (isMetricKey(key)) return metricPlacement[key].chart
   const k = key.toLowerCase()
   if (/(^|[/._-])(lr|learning[-_ ]?rate)$/.test(k)) return 'lr'
   if (/loss/.test(k)) return 'loss'
@@ -17,6 +25,7 @@ export function metricChart(key: string): MetricChart {
 }
 
 export function metricSplit(key: string): MetricSplit {
+  if (isMetricKey(key)) return metricPlacement[key].split
   const k = key.toLowerCase()
   if (/(^|[/._-])(val|valid|validation)([/._-]|$)/.test(k)) return 'validation'
   if (/(^|[/._-])test([/._-]|$)/.test(k)) return 'test'
@@ -38,16 +47,11 @@ export function keysFor(keys: Iterable<string>, chart: MetricChart): string[] {
     })
 }
 
-/** Series the trainer reports under fixed names, which the dashboard plots on dedicated charts. */
+/** Series the dashboard plots on dedicated charts. */
 export const engineKeys = {
-  /** nnz / N against the original N, after each update or channel event. */
-  density: 'sparsity/density',
-  /** dr(s) (or d) that update aimed at. */
-  densityTarget: 'sparsity/densityTarget',
-  /** nnz / |alive region|, the density the official code prints. */
-  aliveRegionDensity: 'sparsity/aliveRegionDensity',
-  /** 1 − F/B, measured. */
-  channelSparsity: 'channels/sparsity',
-  /** Sc(s) at that step. */
-  channelSparsityTarget: 'channels/sparsityTarget',
+  density: metricKeys.density,
+  densityTarget: metricKeys.densityTarget,
+  aliveRegionDensity: metricKeys.aliveRegionDensity,
+  channelSparsity: metricKeys.channelSparsity,
+  channelSparsityTarget: metricKeys.channelSparsityTarget,
 } as const

@@ -1,5 +1,5 @@
 import type { ConfigIssue } from '../../shared/config/configIssues'
-import { formatDuration, parseDuration, type DurationUnit } from '../../shared/config/duration'
+import { parseDuration, type DurationUnit } from '../../shared/config/duration'
 import type { ConfigField } from './configFields'
 
 /** A config being edited: plain JSON that may still hold invalid values (the validator reports them). */
@@ -82,14 +82,6 @@ export function durationFromInput(input: DurationInput): unknown {
   const number = numberFromText(input.value)
   if (typeof number !== 'number') return { value: number ?? '', unit: input.unit }
   return { value: input.unit === 'fraction' ? number / 100 : number, unit: input.unit }
-}
-
-export function describeDuration(value: unknown): string {
-  if (typeof value === 'object' && value !== null && 'unit' in value) {
-    const d = value as { value: number; unit: DurationUnit }
-    if (typeof d.value === 'number') return formatDuration(d)
-  }
-  return textFromValue(value)
 }
 
 /** Issues grouped by field path; issues on a group (e.g. `sparsity`) go to the whole-form list. */

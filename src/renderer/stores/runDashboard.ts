@@ -9,6 +9,7 @@ import type {
   RunProgress,
   RunSummary,
 } from '../../shared/api'
+import { dashboardEventKinds } from '../../shared/api/runRecords'
 import { computePlan, type ChasePlan } from '../../shared/chase/plan'
 import type {
   BackendReport,
@@ -36,16 +37,6 @@ export interface LogLine {
   readonly at: number
 }
 
-const historyKinds = [
-  'status',
-  'backend',
-  'phase',
-  'channelEvent',
-  'maskUpdate',
-  'log',
-  'done',
-  'failed',
-] as const
 // Redraws at most this often however fast messages arrive (the trainer sends up to ~10/s).
 const redrawIntervalMs = 400
 
@@ -232,7 +223,7 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
       for (;;) {
         const { events } = await client.call('runs.events', {
           runId: id as RunId,
-          kinds: [...historyKinds],
+          kinds: [...dashboardEventKinds],
           afterId,
           limit: 10_000,
         })

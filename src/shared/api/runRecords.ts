@@ -171,8 +171,8 @@ export const StatusChange = z.object({
 })
 export type StatusChange = z.infer<typeof StatusChange>
 
-export const RunEventKind = z.enum([
-  'status',
+/** The trainer messages a run's event log keeps (metrics, snapshots and progress have tables of their own). */
+export const loggedTrainerKinds = [
   'backend',
   'phase',
   'channelEvent',
@@ -181,8 +181,16 @@ export const RunEventKind = z.enum([
   'log',
   'done',
   'failed',
-])
+] as const satisfies readonly TrainerToHost['type'][]
+
+/** An event log entry: a logged trainer message, or the host's own status change. */
+export const RunEventKind = z.enum(['status', ...loggedTrainerKinds])
 export type RunEventKind = z.infer<typeof RunEventKind>
+
+/** What the run dashboard replays from the log: everything but checkpoints, which it does not show. */
+export const dashboardEventKinds: readonly RunEventKind[] = RunEventKind.options.filter(
+  (kind) => kind !== 'checkpoint',
+)
 
 /** One entry of a run's event log; `message` is the trainer message as received, or a status change. */
 export const RunEvent = z.object({

@@ -1,8 +1,9 @@
 import { z } from 'zod'
+import { BackendName } from '../backends/backendNames'
 
 /** What `doctor` and the UI's "about" panel show: where data lives and what this machine can run. */
 export const BackendAvailability = z.object({
-  name: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']),
+  name: BackendName,
   available: z.boolean(),
   /** Package version when installed, else why not and how to install it. */
   detail: z.string(),

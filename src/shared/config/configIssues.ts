@@ -24,12 +24,6 @@ export function configIssues(error: z.ZodError): ConfigIssue[] {
   })
 }
 
-export function formatConfigIssues(error: z.ZodError): string {
-  return configIssues(error)
-    .map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))
-    .join('\n')
-}
-
 /** A config that failed validation; its message lists every problem, one per line. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { Duration } from './duration'
 import { DatasetName } from '../data/datasets'
+import { BackendChoice } from '../backends/backendNames'
 
 /**
  * Every knob of a Chase run (chase-spec.md §8 under clear names, plus the decisions at its end).
@@ -20,9 +21,7 @@ const positiveInt = (what: string) =>
     .int({ message: `${what} must be a whole number` })
     .positive({ message: `${what} must be at least 1` })
 
-export const BackendChoice = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'])
-export type BackendChoice = z.infer<typeof BackendChoice>
-export type BackendName = Exclude<BackendChoice, 'auto'>
+export { BackendChoice, BackendName } from '../backends/backendNames'
 
 export const ModelConfig = z.strictObject({
   arch: z

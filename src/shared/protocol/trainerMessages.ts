@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { BackendChoice, BackendName } from '../backends/backendNames'
 import { ExperimentConfig } from '../config/experimentConfig'
 
 /**
@@ -9,7 +10,7 @@ import { ExperimentConfig } from '../config/experimentConfig'
  */
 
 export const BackendReport = z.object({
-  name: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']),
+  name: BackendName,
   version: z.string(),
   threads: z.number().int().positive(),
   simd: z.boolean(),
@@ -40,7 +41,7 @@ export const BenchRequest = z.object({
   batchSizes: z.array(z.number().int().positive().max(4096)).min(1).default([1, 32, 128]),
   warmup: z.number().int().min(0).max(1000).default(5),
   reps: z.number().int().min(1).max(10_000).default(30),
-  backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  backend: BackendChoice.default('auto'),
   seed: z.number().int().default(41),
   /** Also time both networks exported to ONNX on ONNX Runtime (same batches, warm-ups and repetitions); default yes. */
   onnxRuntime: z.boolean().optional(),

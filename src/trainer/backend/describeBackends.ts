@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu'
 import { version_wasm, type BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { availableParallelism } from 'node:os'
-import type { BackendSurvey, BackendDescription } from './backendDescription'
+import type { BackendSurvey, BackendDescription } from '../../shared/backends/backendSurvey'
 import {
   installHint,
   loadNativeBackend,
@@ -12,8 +12,9 @@ import {
   type NativeBackendName,
   type PackageLoader,
 } from './nativeBackend'
+import { backendPackages } from '../../shared/backends/backendNames'
 import { backendPreference } from './pickBackend'
-import { simdKernelsFor } from './wasm/simdKernels'
+import { simdKernelProblem, simdKernelsFor } from './wasm/simdKernels'
 import { startWasmBackend } from './wasmBackend'
 
 /**
@@ -81,7 +82,7 @@ async function describeNative(
 }
 
 async function describeWasm(threads: number | undefined): Promise<BackendDescription> {
-  const base = { name: 'wasm' as const, package: '@tensorflow/tfjs-backend-wasm', version: version_wasm }
+  const base = { name: 'wasm' as const, package: backendPackages.wasm, version: version_wasm }
   try {
     const setup = await startWasmBackend(threads)
     return {
@@ -105,8 +106,10 @@ async function describeWasm(threads: number | undefined): Promise<BackendDescrip
 
 /** Which code runs the wasm backend's convolutions (just started, so it is the active backend). */
 function convolutionNote(): string {
-  const kernels = simdKernelsFor(tf.backend() as BackendWasm)
-  if (kernels === null) return 'convolutions: XNNPACK (our SIMD kernels could not reach the wasm memory)'
+  const backend = tf.backend() as BackendWasm
+  const kernels = simdKernelsFor(backend)
+  if (kernels === null)
+    return `convolutions: XNNPACK (${simdKernelProblem(backend) ?? 'our SIMD kernels are off'})`
   const fused = kernels.fused ? ', relaxed-SIMD multiply-add' : ''
   return `convolutions: our SIMD matrix products on ${kernels.threads.count} thread(s)${fused}`
 }
@@ -115,7 +118,7 @@ async function describeCpu(): Promise<BackendDescription> {
   const ok = await tf.setBackend('cpu')
   return {
     name: 'cpu',
-    package: '@tensorflow/tfjs-backend-cpu',
+    package: backendPackages.cpu,
     version: version_cpu,
     available: ok,
     ...(ok ? {} : { reason: 'the cpu backend did not initialise' }),

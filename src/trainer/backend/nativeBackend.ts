@@ -2,6 +2,11 @@ import * as tf from '@tensorflow/tfjs-core'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
+import {
+  backendPackages,
+  installHint as sharedInstallHint,
+  type NativeBackendName,
+} from '../../shared/backends/backendNames'
 
 /**
  * The TensorFlow (libtensorflow) backends, from the optional packages @tensorflow/tfjs-node and
@@ -14,22 +19,16 @@ import { dirname } from 'node:path'
  * a copy of another version is refused below (its kernels may not match our ops).
  */
 
-export type NativeBackendName = 'tensorflow-gpu' | 'tensorflow'
+export type { NativeBackendName }
 
 export const nativePackages: Readonly<Record<NativeBackendName, string>> = {
-  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
-  tensorflow: '@tensorflow/tfjs-node',
+  'tensorflow-gpu': backendPackages['tensorflow-gpu'],
+  tensorflow: backendPackages.tensorflow,
 }
 
 /** What to run to get a native backend, said in every error about one. */
 export function installHint(name: NativeBackendName): string {
-  const version = tf.version_core
-  return name === 'tensorflow-gpu'
-    ? `install it with \`npm install @tensorflow/tfjs-node-gpu@${version}\`: it needs an NVIDIA GPU with CUDA 11.2 ` +
-        'and cuDNN 8.1 (TensorFlow 2.9.1; CUDA 12 does not work, tfjs #8362), and its install downloads ' +
-        'libtensorflow, so it needs the internet'
-    : `install it with \`npm install @tensorflow/tfjs-node@${version}\` (its install downloads libtensorflow, ` +
-        'so it needs the internet)'
+  return sharedInstallHint(name, tf.version_core)
 }
 
 /** How packages are found and loaded; tests substitute their own. */

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu'
 import { availableParallelism } from 'node:os'
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm'
-import type { BackendChoice, BackendName } from '../../shared/config/experimentConfig'
+import { backendNames, type BackendChoice, type BackendName } from '../../shared/backends/backendNames'
 import { BackendReport } from '../../shared/protocol/trainerMessages'
 import {
   installHint,
@@ -16,7 +16,7 @@ import {
 import { startWasmBackend, wasmThreadsFor } from './wasmBackend'
 
 /** Fastest first: what `auto` tries, in order (architecture.md, "Backends"). */
-export const backendPreference: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']
+export const backendPreference: readonly BackendName[] = backendNames
 
 export interface BackendOptions {
   /** Worker threads for wasm (default: every core, at most 8). Ignored by the other backends. */

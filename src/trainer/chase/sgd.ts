@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { SgdUpdate, sgdUpdateRuns, type SgdUpdateAttrs } from '../backend/wasm/sgdUpdate'
+import { sgdUpdate, sgdUpdateRuns } from '../ops/sgdUpdate'
 
 export interface SgdOptions {
   readonly learningRate: number
@@ -54,23 +54,9 @@ export class Sgd {
         const grad = grads.get(name)
         if (!grad) continue
         const weight = this.params.get(name)!
-        if (fused) {
-          const attrs: SgdUpdateAttrs = { learningRate, momentum, weightDecay }
-          const [nextWeight, nextBuffer] = tf
-            .engine()
-            .runKernel(
-              SgdUpdate,
-              { weight, grad, buffer },
-              attrs as unknown as tf.NamedAttrMap,
-            ) as tf.Tensor[]
-          buffer.assign(nextBuffer!)
-          weight.assign(nextWeight!)
-          continue
-        }
-        const decayed = weightDecay === 0 ? grad : tf.add(grad, tf.mul(weight, weightDecay))
-        const nextBuffer = momentum === 0 ? decayed : tf.add(tf.mul(buffer, momentum), decayed)
-        buffer.assign(nextBuffer)
-        weight.assign(tf.sub(weight, tf.mul(nextBuffer, learningRate)))
+        const next = sgdUpdate(weight, grad, buffer, { learningRate, momentum, weightDecay }, fused)
+        buffer.assign(next.buffer)
+        weight.assign(next.weight)
       }
     })
   }

@@ -2,9 +2,8 @@ import * as tf from '@tensorflow/tfjs-core'
 import './registerGradients'
 import type { BatchNormNode, ModelSpec } from '../../shared/models/modelSpec'
 import { activeFusions, noFusions } from './batchNormFusion'
-import { batchNormTraining } from './batchNormTraining'
-import { batchNormTrainingRuns } from '../backend/wasm/batchNormTraining'
-import { RunningAverage, runningAverageRuns } from '../backend/wasm/runningAverage'
+import { batchNormTraining, batchNormTrainingRuns } from '../ops/batchNormTraining'
+import { runningAverage } from '../ops/runningAverage'
 import { param, type ModelParams } from './parameters'
 
 /** Batch moments of one BN layer in a training forward pass; `count` = values per channel (N·H·W). */
@@ -144,11 +143,8 @@ export function updateRunningStats(spec: ModelSpec, params: ModelParams, stats: 
     const m = node.momentum
     const runningMean = param(params, `${node.name}.runningMean`)
     const runningVar = param(params, `${node.name}.runningVar`)
-    const fused = runningAverageRuns()
     const average = (running: tf.Tensor, batch: tf.Tensor, scale: number): tf.Tensor =>
-      fused
-        ? (tf.engine().runKernel(RunningAverage, { running, batch }, { momentum: m, scale }) as tf.Tensor)
-        : tf.add(tf.mul(running, 1 - m), tf.mul(scale === 1 ? batch : tf.mul(batch, scale), m))
+      runningAverage(running, batch, { momentum: m, scale })
     tf.tidy(() => {
       runningMean.assign(average(runningMean, mean, 1))
       runningVar.assign(average(runningVar, variance, unbiasedScale(count)))

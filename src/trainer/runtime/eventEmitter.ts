@@ -1,3 +1,4 @@
+import type { MetricKey } from '../../shared/metrics/metricKeys'
 import type { MetricPoint, ParentPort, TrainerToHost } from '../../shared/protocol/trainerMessages'
 
 /**
@@ -18,7 +19,8 @@ export class EventEmitter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  metric(key: string, step: number, value: number): void {
+  /** Only catalogued keys (`shared/metrics/metricKeys.ts`), so every reader knows each series. */
+  metric(key: MetricKey, step: number, value: number): void {
     if (Number.isFinite(value)) this.points.push({ key, step, value })
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BackendSurvey } from '../../../src/trainer/backend/backendDescription'
+import { BackendSurvey } from '../../../src/shared/backends/backendSurvey'
 import { describeBackends } from '../../../src/trainer/backend/describeBackends'
 import { fakePackages } from './fakePackages'
 

@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-layers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../../src/shared/rng'
 import { initBackend } from '../../../src/trainer/backend/pickBackend'
-import { parityTolerance, randomValues, relativeError } from './parity'
+import { parityTolerance, randomValues, relativeError } from './wasm/parity'
 
 /**
  * A small CNN with every layer kind our models use (3×3 pad-1 and 1×1 convs at strides 1 and 2, batch

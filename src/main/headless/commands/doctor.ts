@@ -2,7 +2,8 @@ import { fork } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { availableParallelism, cpus, freemem, platform, arch, release, totalmem } from 'node:os'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { BackendSurvey, type BackendDescription } from '../../../trainer/backend/backendDescription'
+import { z } from 'zod'
+import { BackendSurvey, type BackendDescription } from '../../../shared/backends/backendSurvey'
 import { UsageError, type Command, type CommandIo } from '../command'
 
 /**
@@ -22,11 +23,21 @@ export interface DoctorContext {
 }
 
 // The backends are started in a child process: tfjs (and any native TensorFlow) never loads into the
-// CLI, and a native library that crashes on load takes down the probe, not the doctor.
+// CLI, and a native library that crashes on load takes down the probe, not the doctor. The datasets
+// are looked for by the trainer's own rules, in a child too, so the CLI imports no trainer code.
 const describeEntry = fileURLToPath(
   new URL('../../../trainer/backend/describeBackendsMain.ts', import.meta.url),
 )
+const findDatasetsEntry = fileURLToPath(new URL('../../../trainer/data/findDatasetsMain.ts', import.meta.url))
 const probeTimeoutMs = 120_000
+
+/** What the dataset section prints of each dataset the child reports. */
+const DatasetRow = z.looseObject({
+  name: z.string(),
+  status: z.string(),
+  summary: z.string(),
+  folder: z.string().nullable(),
+})
 
 export const backendsSection: DoctorSection = {
   key: 'compute',
@@ -75,9 +86,12 @@ export const datasetsSection: DoctorSection = {
   key: 'datasets',
   title: 'Datasets',
   async collect({ io }) {
-    // The dataset finder only reads folders (no tfjs), so it runs in the CLI process.
-    const { findDatasets } = await import('../../../trainer/data/datasetManager')
-    const found = await findDatasets({ env: io.env, cwd: io.cwd })
+    const found = await probe(findDatasetsEntry, [], {
+      env: io.env,
+      cwd: io.cwd,
+      what: 'the dataset finder',
+      pick: (message) => z.array(DatasetRow).safeParse((message as { datasets?: unknown } | null)?.datasets),
+    })
     const width = Math.max(...found.map((d) => d.name.length))
     const lines = found.map((d) => {
       const where = d.folder === null ? '' : ` in ${d.folder}`
@@ -99,22 +113,42 @@ function backendDetail(b: BackendDescription): string {
     .join(', ')
 }
 
-async function surveyBackends(threads: number | undefined): Promise<BackendSurvey> {
+function surveyBackends(threads: number | undefined): Promise<BackendSurvey> {
+  return probe(describeEntry, threads === undefined ? [] : ['--threads', String(threads)], {
+    what: 'the backend probe',
+    pick: (message) => BackendSurvey.safeParse((message as { survey?: unknown } | null)?.survey),
+  })
+}
+
+/** Runs a trainer-side entry in a child and resolves with the first message `pick` accepts. */
+async function probe<T>(
+  entry: string,
+  args: string[],
+  options: {
+    what: string
+    pick: (message: unknown) => { success: true; data: T } | { success: false }
+    env?: NodeJS.ProcessEnv
+    cwd?: string
+  },
+): Promise<T> {
+  const { what, pick } = options
   // tsx's loader by absolute URL, so the probe starts from any working directory.
   const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
-  const child = fork(describeEntry, threads === undefined ? [] : ['--threads', String(threads)], {
+  const child = fork(entry, args, {
     execArgv: ['--import', tsxLoader],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
   })
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)))
-  return new Promise<BackendSurvey>((resolve, reject) => {
+  return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`the backend probe did not answer within ${probeTimeoutMs / 1000} s`))
+      reject(new Error(`${what} did not answer within ${probeTimeoutMs / 1000} s`))
     }, probeTimeoutMs)
     child.on('message', (message: unknown) => {
-      const parsed = BackendSurvey.safeParse((message as { survey?: unknown } | null)?.survey)
+      const parsed = pick(message)
       if (parsed.success) {
         clearTimeout(timer)
         resolve(parsed.data)
@@ -124,9 +158,7 @@ async function surveyBackends(threads: number | undefined): Promise<BackendSurve
       clearTimeout(timer)
       const last = stderr.trim().split('\n').slice(-3).join(' | ')
       reject(
-        new Error(
-          `the backend probe exited (${signal ?? `code ${code}`}) without a report${last ? `: ${last}` : ''}`,
-        ),
+        new Error(`${what} exited (${signal ?? `code ${code}`}) without a report${last ? `: ${last}` : ''}`),
       )
     })
   })

@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
+import {
+  BatchNormTraining,
+  BatchNormTrainingGrad,
+  type BatchNormTrainingAttrs,
+} from '../../ops/batchNormTraining'
 import { dispose } from './kernelCall'
 import { simdKernelsFor, type SimdKernels } from './simdKernels'
 
@@ -18,25 +23,12 @@ import { simdKernelsFor, type SimdKernels } from './simdKernels'
  * folded in when it is the normalisation's only consumer; the bias's gradient is then exactly 0.
  * Per-channel sums are taken over chunks of
  * rows in wasm and added in float64 here, so long reductions (10⁵ values per channel) keep their
- * precision. NHWC, float32, a channel count that is a multiple of 4 (`batchNormTrainingRuns`).
+ * precision. NHWC, float32, a channel count that is a multiple of 4 (`batchNormTrainingAccepts`).
+The op, its attrs and its gradient are declared in `ops/batchNormTraining.ts`.
  */
-export const BatchNormTraining = 'ChaseBatchNormTraining'
-export const BatchNormTrainingGrad = 'ChaseBatchNormTrainingGrad'
-
-export interface BatchNormTrainingAttrs {
-  epsilon: number
-  relu: boolean
-}
-
-/** Whether the fused kernels run for this many channels on the current backend. */
-export function batchNormTrainingRuns(channels: number): boolean {
-  return (
-    channels % 4 === 0 &&
-    tf.getBackend() === 'wasm' &&
-    tf.getKernel(BatchNormTraining, 'wasm') !== undefined &&
-    simdKernelsFor(tf.backend() as BackendWasm) !== null
-  )
-}
+/** What the kernels accept: a multiple of 4 channels, with the SIMD kernels reachable. */
+export const batchNormTrainingAccepts = ({ channels }: { channels: number }): boolean =>
+  channels % 4 === 0 && simdKernelsFor(tf.backend() as BackendWasm) !== null
 
 /** Rows per wasm call of a reduction: short enough float32 sums, few enough calls. */
 const rowsPerChunk = 256
@@ -95,10 +87,16 @@ function channelMoments(
   for (let first = 0, seen = 0; first < rows; first += rowsPerChunk) {
     const count = Math.min(rowsPerChunk, rows - first)
     const [offset, bytes] = [xAt + first * channelBytes, count * channelBytes]
-    kernels.channelSums(offset, bytes, channelBytes, at)
+    kernels.call('channelSums', { x: offset, bytes, channelBytes, acc: at })
     chunkSum.set(slots.subarray(0, channels))
     for (let c = 0; c < channels; c++) center[c] = chunkSum[c]! / count
-    kernels.channelSquaredDeviations(offset, bytes, channelBytes, at + channelBytes, at)
+    kernels.call('channelSquaredDeviations', {
+      x: offset,
+      bytes,
+      channelBytes,
+      mean: at + channelBytes,
+      acc: at,
+    })
     const total = seen + count
     for (let c = 0; c < channels; c++) {
       // Deviations were taken from the float32-rounded chunk mean: move them to the exact one.
@@ -154,14 +152,14 @@ function batchNormTraining({ inputs, backend, attrs }: Parameters<KernelFunc>[0]
     params[channels + c] = gammaValues[c]! * Math.fround(invStd)
     params[2 * channels + c] = betaValues[c]!
   }
-  kernels.normalize(
-    xAt,
-    rows * channelBytes,
+  kernels.call('normalize', {
+    x: xAt,
+    bytes: rows * channelBytes,
     channelBytes,
-    at + channelBytes,
-    offsetOf(y, wasm),
-    relu ? 1 : 0,
-  )
+    params: at + channelBytes,
+    out: offsetOf(y, wasm),
+    relu: relu ? 1 : 0,
+  })
   dispose(wasm, scratch)
   return [y, mean, variance, saved]
 }
@@ -192,7 +190,15 @@ function batchNormTrainingGrad({ inputs, backend, attrs }: Parameters<KernelFunc
   const mask = relu ? 1 : 0
 
   const [gradientSum, productSum] = reduceRows(layout, slots, 2, (offset, bytes) =>
-    kernels.gradientSums(dyAt + offset, xAt + offset, bytes, channelBytes, paramsAt, at, mask),
+    kernels.call('gradientSums', {
+      dy: dyAt + offset,
+      x: xAt + offset,
+      bytes,
+      channelBytes,
+      params: paramsAt,
+      sums: at,
+      relu: mask,
+    }),
   )
   const dGammaOut = wasm.typedArrayFromHeap(dGamma) as Float32Array
   const dBetaOut = wasm.typedArrayFromHeap(dBeta) as Float32Array
@@ -204,7 +210,15 @@ function batchNormTrainingGrad({ inputs, backend, attrs }: Parameters<KernelFunc
     params[4 * channels + c] = gradientSum![c]! / rows
     params[5 * channels + c] = (invStd * invStd * productSum![c]!) / rows
   }
-  kernels.inputGradient(dyAt, xAt, rows * channelBytes, channelBytes, paramsAt, offsetOf(dx, wasm), mask)
+  kernels.call('inputGradient', {
+    dy: dyAt,
+    x: xAt,
+    bytes: rows * channelBytes,
+    channelBytes,
+    params: paramsAt,
+    dx: offsetOf(dx, wasm),
+    relu: mask,
+  })
   // The bias cancels in training mode: Σ dx = k1·(Σg − n·meanG − k2·Σ(x − mean)) = 0 exactly.
   ;(wasm.typedArrayFromHeap(dBias) as Float32Array).fill(0)
   dispose(wasm, scratch)

@@ -30,17 +30,17 @@ export function channelsFirstPadded(
     const [source, target] = [heapOffset(backend, x), heapOffset(backend, out)]
     // Per image: `rows` blocks of [cols pixels × Ci] → [Ci × cols] at channel stride `plane`.
     for (let image = 0; image < n; image++) {
-      kernels.transposeBlocks(
-        source + 4 * image * inHeight * inWidth * ci,
-        target + 4 * ((image * height + padInfo.top) * width + padInfo.left),
-        cols,
-        ci,
-        4 * ci,
-        4 * plane,
-        rows,
-        4 * inWidth * ci,
-        4 * width,
-      )
+      kernels.call('transposeBlocks', {
+        src: source + 4 * image * inHeight * inWidth * ci,
+        dst: target + 4 * ((image * height + padInfo.top) * width + padInfo.left),
+        rows: cols,
+        cols: ci,
+        srcRowBytes: 4 * ci,
+        dstRowBytes: 4 * plane,
+        count: rows,
+        srcStep: 4 * inWidth * ci,
+        dstStep: 4 * width,
+      })
     }
     return out
   }

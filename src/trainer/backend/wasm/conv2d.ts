@@ -30,8 +30,8 @@ export function explicitPadding<P>(pad: P | number): P | ExplicitPadding {
 }
 
 /**
- * Conv2D on our own matrix product where the channels fit (`conv2dGemm`: about 1.2× XNNPACK on the
- * VGG layers), otherwise the shipped kernel with numeric padding made explicit (see `explicitPadding`).
+ * Conv2D on our own matrix product where the channels fit (`conv2dGemm`; `bench/kernels.ts` times it
+ * against XNNPACK), otherwise the shipped kernel with numeric padding made explicit (see `explicitPadding`).
  */
 export function createConv2dConfig(original: KernelConfig): KernelConfig {
   const kernelFunc = (args: Parameters<KernelFunc>[0]): TensorInfo | TensorInfo[] => {

@@ -51,7 +51,7 @@ function conv2dBackpropFilter({ inputs, backend, attrs }: Parameters<KernelFunc>
 /**
  * Mutable so tests can force any path or chunking. `gemm`: our matrix product where it fits. The shifted-view path is taken when the padded
  * grid adds at most `shiftedGridOverhead` of work (1.3: 3×3 convolutions on maps of about 14×14 and
- * larger, where it measured faster than im2col) and x has at least `shiftedMinChannels` channels (its
+ * larger, where `bench/kernels.ts` measures it ahead of im2col) and x has at least `shiftedMinChannels` channels (its
  * products have Ci rows: a first layer's 3 make them slow), and its padded input and gradient grid fit
  * `shiftedBudgetFloats` (256 MB; larger ones go through im2col, which works in chunks).
  * `patchBudgetFloats`: the largest Pᵀ the im2col path builds at once (32 MB).

@@ -140,17 +140,17 @@ function buildPhaseFilter(
           const targetBase = (t * cols.taps + u) * co * outChannels + (p * cols.stride + q) * ci
           const sourceBase = (a * kw + b) * ci * co
           if (kernels !== null) {
-            kernels.transposeBlocks(
-              source + 4 * sourceBase,
-              target + 4 * targetBase,
-              ci,
-              co,
-              4 * co,
-              4 * outChannels,
-              1,
-              0,
-              0,
-            )
+            kernels.call('transposeBlocks', {
+              src: source + 4 * sourceBase,
+              dst: target + 4 * targetBase,
+              rows: ci,
+              cols: co,
+              srcRowBytes: 4 * co,
+              dstRowBytes: 4 * outChannels,
+              count: 1,
+              srcStep: 0,
+              dstStep: 0,
+            })
             continue
           }
           for (let i = 0; i < ci; i++) {

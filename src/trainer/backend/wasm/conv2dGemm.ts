@@ -22,11 +22,11 @@ export function conv2dGemm(
   const { group, chunk } = convolutionBlocking
   return runPanelKernel(backend, kernels, {
     name: 'convolutionPanels',
-    inputs: [x, filter],
+    inputs: { x, filter },
     outShape: [n, ho, wo, co],
     panels: Math.ceil((n * ho * wo) / 4),
     scratchFloats: () => group * kh * kw * ci * 4 + ci,
-    shape: [n, h, w, ci, ho, wo, co, kh, kw, sh, sw, top, left, group, chunk],
+    shape: { n, h, w, ci, ho, wo, co, kh, kw, sh, sw, top, left, group, chunk },
   })
 }
 

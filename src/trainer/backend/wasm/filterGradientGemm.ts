@@ -49,11 +49,11 @@ function filterGradientPanelsOf(
   const blockImages = Math.max(1, Math.min(n, Math.floor(gemmBlockPixels / (ho * wo))))
   return runPanelKernel(backend, kernels, {
     name: 'filterGradientPanels',
-    inputs: [x, dy],
+    inputs: { x, dy },
     outShape: [kh, kw, ci, co],
     panels: (kh * kw * ci) / 4,
     scratchFloats: (widest) => widest * blockImages * ho * wo * 4,
-    shape: [n, h, w, ci, ho, wo, co, kw, sh, sw, top, left, blockImages],
+    shape: { n, h, w, ci, ho, wo, co, kw, sh, sw, top, left, blockImages },
   })
 }
 

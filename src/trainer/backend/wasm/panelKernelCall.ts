@@ -1,23 +1,28 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { dispose, heapOffset } from './kernelCall'
-import type { SimdKernels } from './simdKernels'
+import type { KernelArguments, SimdKernels } from './simdKernels'
+
+type PanelKernel = 'convolutionPanels' | 'filterGradientPanels'
+/** The arguments `runPanelKernel` supplies itself. */
+type PerShare = 'out' | 'scratch' | 'panelFrom' | 'panelTo'
 
 /**
  * Runs one of our matrix-product kernels (`convolutionPanels`, `filterGradientPanels`) over its panels,
- * split evenly between our threads. Each share gets (a, b, out, its own scratch, ...shape, from, to);
- * `scratchFloats` sizes a share's scratch from the widest share's panel count.
+ * split evenly between our threads. Each share gets the inputs' and output's offsets, its own scratch,
+ * the shape and its [panelFrom, panelTo); `scratchFloats` sizes a share's scratch from the widest
+ * share's panel count.
  */
-export function runPanelKernel(
+export function runPanelKernel<K extends PanelKernel, Input extends keyof KernelArguments<K> & string>(
   backend: BackendWasm,
   kernels: SimdKernels,
   call: {
-    name: 'convolutionPanels' | 'filterGradientPanels'
-    inputs: readonly [TensorInfo, TensorInfo]
+    name: K
+    inputs: Record<Input, TensorInfo>
     outShape: number[]
     panels: number
     scratchFloats: (widestShare: number) => number
-    shape: readonly number[]
+    shape: Omit<KernelArguments<K>, PerShare | Input>
   },
 ): TensorInfo {
   const shares = splitEvenly(call.panels, kernels.threads.count)
@@ -25,12 +30,24 @@ export function runPanelKernel(
   const result = backend.makeOutput(call.outShape, 'float32')
   const scratch = backend.makeOutput([shares.length * scratchFloats], 'float32')
   // Offsets after every allocation: they are stable, unlike views of a heap that may have grown.
-  const [a, b] = call.inputs.map((input) => heapOffset(backend, input))
+  const inputs = Object.fromEntries(
+    Object.entries<TensorInfo>(call.inputs).map(([name, input]) => [name, heapOffset(backend, input)]),
+  )
   const out = heapOffset(backend, result)
   const scratchAt = heapOffset(backend, scratch)
-  kernels.threads.run(
+  kernels.callShares(
     call.name,
-    shares.map(([from, to], t) => [a!, b!, out, scratchAt + t * scratchFloats * 4, ...call.shape, from, to]),
+    shares.map(
+      ([panelFrom, panelTo], t) =>
+        ({
+          ...inputs,
+          ...call.shape,
+          out,
+          scratch: scratchAt + t * scratchFloats * 4,
+          panelFrom,
+          panelTo,
+        }) as unknown as KernelArguments<K>,
+    ),
   )
   dispose(backend, scratch)
   return result

@@ -60,15 +60,15 @@ function maxPoolGrad({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): Ten
     const dyImageBytes = outHeight * outWidth * c * 4
     for (let i = 0; i < calls; i++) {
       const at = (info: TensorInfo, bytes: number) => offset(info) + i * bytes
-      simd.maxPoolGrad2x2(
-        at(input, imageBytes),
-        at(dy, dyImageBytes),
-        at(dx, imageBytes),
-        rowsPerCall,
+      simd.call('maxPoolGrad2x2', {
+        x: at(input, imageBytes),
+        dy: at(dy, dyImageBytes),
+        out: at(dx, imageBytes),
+        outRows: rowsPerCall,
         outWidth,
-        c * 4,
+        channelBytes: c * 4,
         rowBytes,
-      )
+      })
     }
     return dx
   }

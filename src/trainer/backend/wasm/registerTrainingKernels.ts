@@ -9,7 +9,13 @@ import {
   type KernelConfig,
 } from '@tensorflow/tfjs-core'
 import { createBatchMatMulConfig } from './batchMatMul'
-import { batchNormTrainingConfig, batchNormTrainingGradConfig } from './batchNormTraining'
+import { batchNormTrainingOp } from '../../ops/batchNormTraining'
+import { sgdUpdateOp } from '../../ops/sgdUpdate'
+import {
+  batchNormTrainingAccepts,
+  batchNormTrainingConfig,
+  batchNormTrainingGradConfig,
+} from './batchNormTraining'
 import { createConv2dConfig } from './conv2d'
 import { conv2dBackpropFilterConfig } from './conv2dBackpropFilter'
 import { conv2dBackpropInputConfig } from './conv2dBackpropInput'
@@ -18,7 +24,7 @@ import { avgPoolGradConfig, maxPoolGradConfig } from './poolGrad'
 import { createLeadingReductionConfig, leadingReductionKernels } from './reduceLeadingAxes'
 import { registerReductionGradients } from './reductionGradients'
 import { runningAverageConfig } from './runningAverage'
-import { sgdUpdateConfig } from './sgdUpdate'
+import { sgdUpdateAccepts, sgdUpdateConfig } from './sgdUpdate'
 import { tileConfig } from './tile'
 
 /** Kernels that replace or supply the backend's own outright. */
@@ -68,6 +74,8 @@ export function registerWasmTrainingKernels(): readonly KernelConfig[] {
     if (getKernel(config.kernelName, 'wasm') !== undefined) unregisterKernel(config.kernelName, 'wasm')
     registerKernel(config)
   }
+  batchNormTrainingOp.supportOn('wasm', batchNormTrainingAccepts)
+  sgdUpdateOp.supportOn('wasm', sgdUpdateAccepts)
   registerReductionGradients()
   registered = configs
   return configs

@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core'
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
+import { RunningAverage, type RunningAverageAttrs } from '../../ops/runningAverage'
 
 /**
  * A BN running statistic's update as one kernel: ChaseRunningAverage(running, batch) →
@@ -9,17 +9,6 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
  * per statistic, two statistics per norm, each a fixed cost on vectors of a few hundred floats. Each
  * operation is rounded to float32 as the composite's kernels round it, so the values are the same.
  */
-export const RunningAverage = 'ChaseRunningAverage'
-
-export interface RunningAverageAttrs {
-  momentum: number
-  scale: number
-}
-
-/** Whether the kernel runs on the current backend. */
-export function runningAverageRuns(): boolean {
-  return tf.getBackend() === 'wasm' && tf.getKernel(RunningAverage, 'wasm') !== undefined
-}
 
 function runningAverage({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
   const wasm = backend as BackendWasm

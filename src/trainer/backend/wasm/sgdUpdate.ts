@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
+import { SgdUpdate, type SgdUpdateAttrs } from '../../ops/sgdUpdate'
 import { heapOffset } from './kernelCall'
 import { simdKernelsFor } from './simdKernels'
 
@@ -10,22 +11,8 @@ import { simdKernelsFor } from './simdKernels'
  * network (biases, BN scales) their fixed cost dominates the optimizer step. Same float32 arithmetic,
  * same order: results equal the composite's bit for bit.
  */
-export const SgdUpdate = 'ChaseSgdUpdate'
-
-export interface SgdUpdateAttrs {
-  learningRate: number
-  momentum: number
-  weightDecay: number
-}
-
-/** Whether the fused kernel runs on the current backend. */
-export function sgdUpdateRuns(): boolean {
-  return (
-    tf.getBackend() === 'wasm' &&
-    tf.getKernel(SgdUpdate, 'wasm') !== undefined &&
-    simdKernelsFor(tf.backend() as BackendWasm) !== null
-  )
-}
+/** The kernel runs where the SIMD kernels are reachable. */
+export const sgdUpdateAccepts = (): boolean => simdKernelsFor(tf.backend() as BackendWasm) !== null
 
 function sgdUpdate({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo[] {
   const wasm = backend as BackendWasm
@@ -35,17 +22,15 @@ function sgdUpdate({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): Tenso
   if (kernels === null) throw new Error(`${SgdUpdate} needs the wasm SIMD kernels`)
   const nextWeight = wasm.makeOutput(weight.shape, 'float32')
   const nextBuffer = wasm.makeOutput(weight.shape, 'float32')
-  kernels.sgdUpdate(
-    heapOffset(wasm, weight),
-    heapOffset(wasm, grad),
-    heapOffset(wasm, buffer),
-    heapOffset(wasm, nextWeight),
-    heapOffset(wasm, nextBuffer),
-    4 * tf.util.sizeFromShape(weight.shape),
-    learningRate,
-    momentum,
-    weightDecay,
-  )
+  kernels.call('sgdUpdate', {
+    w: heapOffset(wasm, weight),
+    g: heapOffset(wasm, grad),
+    buffer: heapOffset(wasm, buffer),
+    wOut: heapOffset(wasm, nextWeight),
+    bufferOut: heapOffset(wasm, nextBuffer),
+    bytes: 4 * tf.util.sizeFromShape(weight.shape),
+    ...{ learningRate, momentum, weightDecay },
+  })
   return [nextWeight, nextBuffer]
 }
 

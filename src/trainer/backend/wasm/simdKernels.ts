@@ -2,7 +2,16 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { setFlagsFromString } from 'node:v8'
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm'
 import { startKernelThreads, type KernelThreads } from './kernelThreads'
-import { assembleModule, defineFunction, f32x4RelaxedMadd, get, v128Zero } from './simd/assembler'
+import {
+  argumentList,
+  assembleModule,
+  defineFunction,
+  f32x4RelaxedMadd,
+  get,
+  v128Zero,
+  type ArgumentsOf,
+  type WasmFunction,
+} from './simd/assembler'
 import {
   channelSquaredDeviations,
   channelSums,
@@ -20,7 +29,7 @@ import { transposeBlocks } from './simd/transposeBlocks'
 /**
  * Kernels of our own in WebAssembly, run on tfjs' wasm heap, four floats per instruction: the matrix
  * products of convolutions and their filter gradients (split over our own threads, `kernelThreads.ts`;
- * faster than XNNPACK here, which also packs dy on one thread for every filter gradient), the 2×2
+ * `bench/kernels.ts` times them against XNNPACK, which also packs dy on one thread per filter gradient), the 2×2
  * max-pool gradient, training-mode batch normalisation, the SGD step, 4×4 register transposes
  * (channels-first padding, phase filters) and the im2col rows of the XNNPACK filter-gradient paths.
  * The module is about 6 kB, assembled by `simd/assembler.ts` (no toolchain needed) and instantiated
@@ -32,98 +41,18 @@ export interface SimdKernels {
   /** Whether the matrix-product kernels use relaxed SIMD's fused multiply-add. */
   readonly fused: boolean
   /**
-   * MaxPoolGrad of 2×2, stride-2, unpadded NHWC windows whose channel count is a multiple of 4. Byte
-   * offsets and sizes: `outRows` = N·Ho, `rowBytes` = W·C·4. Writes every position a window covers,
-   * as the `cpu` backend decides: dy to the first strict maximum (from −∞, so NaN never wins), 0 elsewhere.
+   * Runs one function on this thread. Arguments go by name, checked against the function's own
+   * parameter list (its `defineFunction` in `simd/`), and are put in that order here: a swapped,
+   * misspelt or missing argument fails the typecheck instead of corrupting the heap.
    */
-  maxPoolGrad2x2(
-    x: number,
-    dy: number,
-    out: number,
-    outRows: number,
-    outWidth: number,
-    channelBytes: number,
-    rowBytes: number,
-  ): void
-  /**
-   * Pᵀ (im2col, transposed) for the filter gradient, from x as [Ci, N, height, width] already padded:
-   * row (a, b, c), column (img − first, i, j) = src[c, img, sh·i + a, sw·j + b], for images
-   * [first, first + count). Byte offsets for `src` and `dst`, element counts for the rest.
-   */
-  im2colTransposed(
-    src: number,
-    dst: number,
-    n: number,
-    ci: number,
-    height: number,
-    width: number,
-    kh: number,
-    kw: number,
-    sh: number,
-    sw: number,
-    ho: number,
-    wo: number,
-    first: number,
-    count: number,
-  ): void
-  /**
-   * For each of `count` blocks, the transpose of a rows × cols float matrix (row strides and block
-   * steps in bytes, addresses byte offsets): dst[c][r] = src[r][c].
-   */
-  transposeBlocks(
-    src: number,
-    dst: number,
-    rows: number,
-    cols: number,
-    srcRowBytes: number,
-    dstRowBytes: number,
-    count: number,
-    srcStep: number,
-    dstStep: number,
-  ): void
-  /** One SGD step of a parameter of `bytes` bytes (see `simd/sgdUpdate.ts`). */
-  sgdUpdate(
-    w: number,
-    g: number,
-    buffer: number,
-    wOut: number,
-    bufferOut: number,
-    bytes: number,
-    learningRate: number,
-    momentum: number,
-    weightDecay: number,
-  ): void
-  /** One thread's panels of a convolution (see `simd/convolutionPanels.ts`); run via `threads`. */
-  convolutionPanels(...args: number[]): void
-  /** One thread's panels of the filter gradient (see `simd/filterGradientPanels.ts`); run via `threads`. */
-  filterGradientPanels(...args: number[]): void
-  /** Batch-norm passes over [rows, C] activations; see `simd/batchNorm.ts` for each contract. */
-  channelSums(x: number, bytes: number, channelBytes: number, acc: number): void
-  channelSquaredDeviations(x: number, bytes: number, channelBytes: number, mean: number, acc: number): void
-  normalize(x: number, bytes: number, channelBytes: number, params: number, out: number, relu: number): void
-  gradientSums(
-    dy: number,
-    x: number,
-    bytes: number,
-    channelBytes: number,
-    params: number,
-    sums: number,
-    relu: number,
-  ): void
-  inputGradient(
-    dy: number,
-    x: number,
-    bytes: number,
-    channelBytes: number,
-    params: number,
-    dx: number,
-    relu: number,
-  ): void
+  call<K extends KernelName>(name: K, args: KernelArguments<K>): void
+  /** Runs one function once per share, split over `threads`, each share's arguments by name. */
+  callShares<K extends KernelName>(name: K, shares: readonly KernelArguments<K>[]): void
 }
 
-const functionsWith = (fused: boolean) => [
-  convolutionPanels(fused),
-  filterGradientPanels(fused),
+const functionsWith = (fused: boolean) => ({
+  convolutionPanels: convolutionPanels(fused),
+  filterGradientPanels: filterGradientPanels(fused),
   maxPoolGrad2x2,
   im2colTransposed,
   channelSums,
@@ -133,7 +62,16 @@ const functionsWith = (fused: boolean) => [
   inputGradient,
   transposeBlocks,
   sgdUpdate,
-]
+})
+type KernelFunctions = ReturnType<typeof functionsWith>
+export type KernelName = keyof KernelFunctions
+/** A function's named arguments: byte offsets, sizes and counts as its definition documents them. */
+export type KernelArguments<K extends KernelName> = ArgumentsOf<KernelFunctions[K]>
+
+/** The module our kernels are assembled into; tests compile it to see the validator's verdict. */
+export function assembleKernelModule(options: { fused: boolean; sharedMemory: boolean }): Uint8Array {
+  return assembleModule(Object.values(functionsWith(options.fused)), options.sharedMemory)
+}
 
 const kernelsByBackend = new WeakMap<BackendWasm, SimdKernels | null>()
 
@@ -168,22 +106,57 @@ function instantiate(backend: BackendWasm): SimdKernels | null {
   }
   // The threaded build keeps its shared memory in `wasmMemory`; the single-threaded one exports it.
   const memory = emscripten.wasmMemory ?? emscripten.asm?.memory
-  if (memory === undefined || memory.buffer !== emscripten.HEAPU8.buffer) return null
-  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer
-  try {
-    const fused = relaxedSimdSupported()
-    const functions = functionsWith(fused)
-    const module = new webAssembly.Module(assembleModule(functions, shared))
-    const { exports } = new webAssembly.Instance(module, { env: { memory } })
-    const names = functions.map((f) => f.name)
-    const threads = startKernelThreads(module, memory, exports, names, shared ? getThreadsCount() : 1)
-    const kernels = Object.fromEntries(names.map((name) => [name, exports[name]]))
-    current = { ...kernels, threads, fused } as unknown as SimdKernels
-    return current
-  } catch {
+  if (memory === undefined || memory.buffer !== emscripten.HEAPU8.buffer) {
+    problems.set(backend, 'the SIMD kernels could not reach the wasm memory')
     return null
   }
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer
+  const fused = relaxedSimdSupported()
+  const functions = functionsWith(fused)
+  let module: object
+  try {
+    module = new webAssembly.Module(assembleModule(Object.values(functions), shared))
+  } catch (error) {
+    // Our assembler wrote an invalid module: training falls back to tfjs' kernels, and doctor and the
+    // kernel-module test say why.
+    problems.set(backend, `our SIMD kernel module failed validation: ${messageOf(error)}`)
+    return null
+  }
+  let exports: Record<string, unknown>
+  try {
+    exports = new webAssembly.Instance(module, { env: { memory } }).exports
+  } catch (error) {
+    problems.set(backend, `our SIMD kernel module did not instantiate: ${messageOf(error)}`)
+    return null
+  }
+  const names = Object.keys(functions)
+  const threads = startKernelThreads(module, memory, exports, names, shared ? getThreadsCount() : 1)
+  const ordered = <K extends KernelName>(name: K, args: KernelArguments<K>): number[] =>
+    argumentList(functions[name] as WasmFunction<string>, args as Record<string, number>)
+  current = {
+    threads,
+    fused,
+    call(name, args) {
+      ;(exports[name] as (...args: number[]) => void)(...ordered(name, args))
+    },
+    callShares(name, shares) {
+      threads.run(
+        name,
+        shares.map((share) => ordered(name, share)),
+      )
+    },
+  }
+  return current
 }
+
+const problems = new WeakMap<BackendWasm, string>()
+
+/** Why `simdKernelsFor(backend)` is null (unreachable memory, a module that fails validation), or null. */
+export function simdKernelProblem(backend: BackendWasm): string | null {
+  return problems.get(backend) ?? null
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /** The kernels of the latest backend: their helper threads are closed when another backend starts. */
 let current: SimdKernels | null = null
@@ -203,18 +176,14 @@ export function relaxedSimdSupported(): boolean {
 /** Off makes kernels instantiated from then on use mul + add (tests compare the two). */
 export const relaxedSimdSwitch = { enabled: true }
 
-const relaxedProbe = assembleModule(
-  [
-    defineFunction('probe', { parameters: [], i32: [], v128: ['v'] }, (l) => [
-      ...v128Zero,
-      ...v128Zero,
-      ...get(l.v),
-      ...f32x4RelaxedMadd,
-      0x1a, // drop
-    ]),
-  ],
-  false,
-)
+const probe = defineFunction('probe', { parameters: [], i32: [], v128: ['v'] }, (l) => [
+  ...v128Zero,
+  ...v128Zero,
+  ...get(l.v),
+  ...f32x4RelaxedMadd,
+  0x1a, // drop
+])
+const relaxedProbe = assembleModule([probe], false)
 
 function compiles(bytes: Uint8Array): boolean {
   try {

@@ -131,8 +131,14 @@ export function forLoop(counter: number, limit: Code, step: Code, body: Code, fr
 
 // ---- functions and modules ------------------------------------------------------------------------
 
-export interface WasmFunction {
+/**
+ * A function of the module. `Parameter` names its parameters: the one list a call's arguments are
+ * checked against (`SimdKernels.call`) and put in order from (`argumentsOf`).
+ */
+export interface WasmFunction<Parameter extends string = string> {
   readonly name: string
+  /** Parameter names, in order. */
+  readonly parameterNames: readonly Parameter[]
   /** Value types of the parameters, in order. */
   readonly parameters: readonly number[]
   readonly locals: number[][]
@@ -157,7 +163,7 @@ export function defineFunction<
     v128: readonly V[]
   },
   body: (local: Record<P | F | I | V, number>) => Code,
-): WasmFunction {
+): WasmFunction<P | F> {
   const floats = signature.f32Parameters ?? []
   const names = [...signature.parameters, ...floats, ...signature.i32, ...signature.v128]
   const local = Object.fromEntries(names.map((n, index) => [n, index])) as Record<P | F | I | V, number>
@@ -165,7 +171,19 @@ export function defineFunction<
   if (signature.i32.length > 0) locals.push([...uleb(signature.i32.length), i32Type])
   if (signature.v128.length > 0) locals.push([...uleb(signature.v128.length), v128Type])
   const parameters = [...signature.parameters.map(() => i32Type), ...floats.map(() => f32Type)]
-  return { name, parameters, locals, code: body(local) }
+  const parameterNames = [...signature.parameters, ...floats]
+  return { name, parameterNames, parameters, locals, code: body(local) }
+}
+
+/** A call's named arguments: every parameter, no other name. */
+export type ArgumentsOf<F> = F extends WasmFunction<infer Parameter> ? Record<Parameter, number> : never
+
+/** The arguments in the function's parameter order. */
+export function argumentList<Parameter extends string>(
+  f: WasmFunction<Parameter>,
+  args: Record<Parameter, number>,
+): number[] {
+  return f.parameterNames.map((name) => args[name])
 }
 
 /** A module importing `env.memory` (shared when tfjs runs threads) and exporting `functions` by name. */

@@ -1,11 +1,12 @@
 import { z } from 'zod'
+import { BackendName } from './backendNames'
 
 /**
  * What `chase-workbench doctor` says about one compute backend. Plain data with no tfjs import, so the
  * CLI (which never loads tfjs) can validate what the probing child process sends back.
  */
 export const BackendDescription = z.object({
-  name: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']),
+  name: BackendName,
   available: z.boolean(),
   /** Why it cannot be used here, with what to do about it. */
   reason: z.string().optional(),
@@ -23,6 +24,6 @@ export type BackendDescription = z.infer<typeof BackendDescription>
 export const BackendSurvey = z.object({
   backends: z.array(BackendDescription),
   /** What `auto` would pick: the first available, in order of preference. */
-  autoPick: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).nullable(),
+  autoPick: BackendName.nullable(),
 })
 export type BackendSurvey = z.infer<typeof BackendSurvey>

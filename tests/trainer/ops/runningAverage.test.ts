@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../../src/shared/rng'
 import { initBackend } from '../../../src/trainer/backend/pickBackend'
-import { RunningAverage, runningAverageRuns } from '../../../src/trainer/backend/wasm/runningAverage'
-import { randomValues } from './parity'
+import { RunningAverage, runningAverageRuns } from '../../../src/trainer/ops/runningAverage'
+import { randomValues } from '../backend/wasm/parity'
 
 beforeAll(async () => {
   await initBackend('wasm', { threads: 1 })

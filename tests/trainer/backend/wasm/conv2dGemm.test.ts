@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { Rng } from '../../../src/shared/rng'
-import { initBackend } from '../../../src/trainer/backend/pickBackend'
-import { conv2dGemmSwitch } from '../../../src/trainer/backend/wasm/conv2d'
-import { conv2dGemmFits, convolutionBlocking } from '../../../src/trainer/backend/wasm/conv2dGemm'
+import { Rng } from '../../../../src/shared/rng'
+import { initBackend } from '../../../../src/trainer/backend/pickBackend'
+import { conv2dGemmSwitch } from '../../../../src/trainer/backend/wasm/conv2d'
+import { conv2dGemmFits, convolutionBlocking } from '../../../../src/trainer/backend/wasm/conv2dGemm'
 import { parity, parityTolerance, randomValues, relativeError, valuesOn } from './parity'
 
 interface Case {

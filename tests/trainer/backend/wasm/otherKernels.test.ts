@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs-core'
 // Gradient functions (tfjs-core's Node bundle registers none; tfjs-layers registers them all).
 import '@tensorflow/tfjs-layers'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { Rng } from '../../../src/shared/rng'
-import { initBackend } from '../../../src/trainer/backend/pickBackend'
-import { planBlockReduction } from '../../../src/trainer/backend/wasm/reduceLeadingAxes'
-import { meanGradConfig, sumGradConfig } from '../../../src/trainer/backend/wasm/reductionGradients'
+import { Rng } from '../../../../src/shared/rng'
+import { initBackend } from '../../../../src/trainer/backend/pickBackend'
+import { planBlockReduction } from '../../../../src/trainer/backend/wasm/reduceLeadingAxes'
+import { meanGradConfig, sumGradConfig } from '../../../../src/trainer/backend/wasm/reductionGradients'
 import { parity, parityTolerance, randomValues, relativeError, runKernel, valuesOn } from './parity'
 
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { Rng } from '../../../src/shared/rng'
-import { relaxedSimdSupported } from '../../../src/trainer/backend/wasm/simdKernels'
-import { assembleModule } from '../../../src/trainer/backend/wasm/simd/assembler'
-import { convolutionPanels } from '../../../src/trainer/backend/wasm/simd/convolutionPanels'
-import { filterGradientPanels } from '../../../src/trainer/backend/wasm/simd/filterGradientPanels'
+import { Rng } from '../../../../src/shared/rng'
+import { relaxedSimdSupported } from '../../../../src/trainer/backend/wasm/simdKernels'
+import { assembleModule } from '../../../../src/trainer/backend/wasm/simd/assembler'
+import { convolutionPanels } from '../../../../src/trainer/backend/wasm/simd/convolutionPanels'
+import { filterGradientPanels } from '../../../../src/trainer/backend/wasm/simd/filterGradientPanels'
 import { parityTolerance, randomValues, relativeError } from './parity'
 
 /**

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Rng } from '../../../src/shared/rng'
-import { initBackend } from '../../../src/trainer/backend/pickBackend'
-import { simdKernelSwitch } from '../../../src/trainer/backend/wasm/simdKernels'
+import { Rng } from '../../../../src/shared/rng'
+import { initBackend } from '../../../../src/trainer/backend/pickBackend'
+import { simdKernelSwitch } from '../../../../src/trainer/backend/wasm/simdKernels'
 import { parity, parityTolerance, randomValues, runKernel } from './parity'
 
 /**

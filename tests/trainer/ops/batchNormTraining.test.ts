@@ -2,9 +2,8 @@ import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../../src/shared/rng'
 import { initBackend } from '../../../src/trainer/backend/pickBackend'
-import { batchNormTrainingRuns } from '../../../src/trainer/backend/wasm/batchNormTraining'
-import { batchNormTraining } from '../../../src/trainer/model/batchNormTraining'
-import { parityTolerance, randomValues, relativeError } from '../backend/parity'
+import { batchNormTraining, batchNormTrainingRuns } from '../../../src/trainer/ops/batchNormTraining'
+import { parityTolerance, randomValues, relativeError } from '../backend/wasm/parity'
 
 beforeAll(async () => {
   await initBackend('wasm', { threads: 1 })

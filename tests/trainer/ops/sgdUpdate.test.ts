@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../../src/shared/rng'
 import { initBackend } from '../../../src/trainer/backend/pickBackend'
-import { sgdUpdateRuns } from '../../../src/trainer/backend/wasm/sgdUpdate'
+import { sgdUpdateRuns } from '../../../src/trainer/ops/sgdUpdate'
 import { simdKernelSwitch } from '../../../src/trainer/backend/wasm/simdKernels'
 import { Sgd, type SgdOptions } from '../../../src/trainer/chase/sgd'
-import { randomValues } from './parity'
+import { randomValues } from '../backend/wasm/parity'
 
 beforeAll(async () => {
   await initBackend('wasm', { threads: 1 })

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { startKernelThreads } from '../../../src/trainer/backend/wasm/kernelThreads'
+import { startKernelThreads } from '../../../../src/trainer/backend/wasm/kernelThreads'
 import {
   assembleModule,
   defineFunction,
@@ -9,7 +9,7 @@ import {
   int,
   plus,
   times,
-} from '../../../src/trainer/backend/wasm/simd/assembler'
+} from '../../../../src/trainer/backend/wasm/simd/assembler'
 
 /** fill(at, count, value, fail): count i32s of `value` from byte `at`; traps first when fail ≠ 0. */
 const fill = defineFunction(

@@ -1,10 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core'
-import {
-  BatchNormTraining,
-  BatchNormTrainingGrad,
-  batchNormTrainingRuns,
-  type BatchNormTrainingAttrs,
-} from '../backend/wasm/batchNormTraining'
+import { customOp } from './customOp'
+
+/**
+ * Training-mode batch normalisation of NHWC `x` (+ the producing conv's `bias`, + a following ReLU):
+ *   BatchNormTraining(x, gamma, beta, bias?) → [y, mean, variance, saved]
+ *   BatchNormTrainingGrad(dy, x, gamma, beta, saved) → [dx, dγ, dβ, dbias]
+ * where the backend has the kernels, tfjs' composite ops elsewhere. Both compute the same function;
+ * tests hold them to the same values and gradients.
+ */
+export const batchNormTrainingOp = customOp<{ readonly channels: number }>('ChaseBatchNormTraining')
+export const BatchNormTraining = batchNormTrainingOp.kernelName
+export const BatchNormTrainingGrad = 'ChaseBatchNormTrainingGrad'
+
+export interface BatchNormTrainingAttrs {
+  epsilon: number
+  relu: boolean
+}
 
 export interface BatchNormTrainingResult {
   /** The normalised activation, after the ReLU when one was folded in. */
@@ -14,11 +25,9 @@ export interface BatchNormTrainingResult {
   readonly variance: tf.Tensor1D
 }
 
-/**
- * Training-mode batch normalisation of NHWC `x` (+ the producing conv's `bias`, + a following ReLU):
- * the fused kernels where they run (`backend/wasm/batchNormTraining.ts`), tfjs' composite ops
- * elsewhere. Both compute the same function; tests hold them to the same values and gradients.
- */
+/** Whether the fused kernels run for this many channels on the current backend. */
+export const batchNormTrainingRuns = (channels: number): boolean => batchNormTrainingOp.runs({ channels })
+
 export function batchNormTraining(
   x: tf.Tensor,
   gamma: tf.Tensor,

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { Rng } from '../../../src/shared/rng'
+import { Rng } from '../../../../src/shared/rng'
 
 /** The bound every wasm kernel must meet against `cpu`: max |wasm − cpu| / max |cpu|. */
 export const parityTolerance = 1e-5

@@ -1,10 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { Rng } from '../../../src/shared/rng'
-import { initBackend } from '../../../src/trainer/backend/pickBackend'
-import { filterGradientLimits } from '../../../src/trainer/backend/wasm/conv2dBackpropFilter'
-import { filterGradientGemmFits, gemmBlockPixels } from '../../../src/trainer/backend/wasm/filterGradientGemm'
-import { phasePlan } from '../../../src/trainer/backend/wasm/conv2dBackpropInput'
+import { Rng } from '../../../../src/shared/rng'
+import { initBackend } from '../../../../src/trainer/backend/pickBackend'
+import { filterGradientLimits } from '../../../../src/trainer/backend/wasm/conv2dBackpropFilter'
+import {
+  filterGradientGemmFits,
+  gemmBlockPixels,
+} from '../../../../src/trainer/backend/wasm/filterGradientGemm'
+import { phasePlan } from '../../../../src/trainer/backend/wasm/conv2dBackpropInput'
 import { parity, parityTolerance, randomValues, runKernel } from './parity'
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]]
