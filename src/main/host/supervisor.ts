@@ -11,7 +11,7 @@ import { silentLogger, type HostLogger } from './logger'
 import { isEnded, resumableStatuses } from './runLifecycle'
 import { newBenchId } from './runIds'
 import type { NewRun, RunStore } from './runStore'
-import { markSupervised, unmarkSupervised } from './staleRunSweep'
+import { markSupervised, sweepDeadRuns, unmarkSupervised } from './staleRunSweep'
 import type { TrainerLauncher } from './trainerLauncher'
 import { TrainerSession, type SessionContext } from './trainerSession'
 import { asRunId } from './brands'
@@ -29,6 +29,8 @@ export interface SupervisorOptions {
   readonly stopGraceMs?: number
   readonly maxInvalidMessages?: number
   readonly heartbeatIntervalMs?: number
+  /** How often this host looks for runs whose owning process died (another workbench on the same file). */
+  readonly livenessIntervalMs?: number
   /** Library versions recorded on each new run. */
   readonly versions?: Readonly<Record<string, string>>
 }
@@ -54,6 +56,7 @@ export class Supervisor {
   private readonly stopGraceMs: number
   private concurrencyLimit: number
   private heartbeat: NodeJS.Timeout | undefined
+  private liveness: NodeJS.Timeout | undefined
   private closing = false
 
   constructor(private readonly options: SupervisorOptions) {
@@ -85,6 +88,8 @@ export class Supervisor {
     const heartbeatMs = options.heartbeatIntervalMs ?? 5_000
     this.heartbeat = setInterval(() => this.touch(), heartbeatMs)
     this.heartbeat.unref()
+    this.liveness = setInterval(() => this.sweepDeadPeers(), options.livenessIntervalMs ?? 2_000)
+    this.liveness.unref()
   }
 
   get concurrency(): number {
@@ -110,6 +115,7 @@ export class Supervisor {
   }
 
   pause(runId: string): RunSummary {
+    this.sweepUnlessHere(runId)
     const session = this.requireLive(runId, 'pause')
     const status = this.store.requireSummary(runId).status
     if (status !== 'running')
@@ -124,6 +130,7 @@ export class Supervisor {
    */
   resume(runId: string): RunSummary {
     this.assertOpen()
+    this.sweepUnlessHere(runId)
     const run = this.store.requireSummary(runId)
     if (run.status === 'paused') {
       this.requireLive(runId, 'resume').resume()
@@ -151,6 +158,9 @@ export class Supervisor {
 
   /** Stops a run at the next step boundary with a checkpoint (cancelled); a queued run is cancelled at once. */
   stop(runId: string): RunSummary {
+    const swept = this.sweepUnlessHere(runId)
+    // Its owner died just now: the run is over (interrupted), which is what stop asked for.
+    if (swept) return swept
     const run = this.store.requireSummary(runId)
     const queuedAt = this.queue.findIndex((q) => q.runId === runId)
     if (queuedAt >= 0) {
@@ -169,6 +179,7 @@ export class Supervisor {
 
   /** Deletes a run that is not active here; an active run must be stopped first. */
   delete(runId: string): void {
+    this.sweepUnlessHere(runId)
     const run = this.store.requireSummary(runId)
     if (this.sessions.has(runId) || this.queue.some((q) => q.runId === runId)) {
       throw new ConflictError(`Run ${runId} is ${run.status}; stop it before deleting it`)
@@ -247,6 +258,7 @@ export class Supervisor {
     for (const session of sessions) session.stop('shutdown', graceMs)
     await Promise.all(sessions.map((s) => s.finished))
     clearInterval(this.heartbeat)
+    clearInterval(this.liveness)
     this.flusher.stop()
   }
 
@@ -332,6 +344,26 @@ export class Supervisor {
       `stopping ${this.sessions.size} run(s) with a checkpoint because the run store cannot be written: ${error.message}`,
     )
     for (const session of this.sessions.values()) session.stop('shutdown', this.stopGraceMs)
+  }
+
+  /** Marks runs owned by a dead workbench process interrupted, and tells every client. */
+  private sweepDeadPeers(): RunSummary[] {
+    try {
+      return sweepDeadRuns(this.store, {
+        logger: this.logger,
+        ownBenchmarksLive: true,
+        onSwept: (run, previous) => this.hub.publish({ type: 'runChanged', run, previousStatus: previous }),
+      })
+    } catch (error) {
+      this.logger.warn(`could not check for runs left by dead processes: ${(error as Error).message}`)
+      return []
+    }
+  }
+
+  /** Before acting on a run another process owns, checks that process is alive; the run if it was swept. */
+  private sweepUnlessHere(runId: string): RunSummary | undefined {
+    if (this.isActiveHere(runId)) return undefined
+    return this.sweepDeadPeers().find((run) => run.id === runId)
   }
 
   private touch(): void {
