@@ -15,6 +15,8 @@ import { markSupervised, sweepDeadRuns, unmarkSupervised } from './staleRunSweep
 import type { TrainerLauncher } from './trainerLauncher'
 import { TrainerSession, type SessionContext } from './trainerSession'
 import { asRunId } from './brands'
+import { DiskReserve } from './diskReserve'
+import { isDiskFull, StoreError } from './storeErrors'
 
 export interface SupervisorOptions {
   readonly store: RunStore
@@ -31,6 +33,8 @@ export interface SupervisorOptions {
   readonly heartbeatIntervalMs?: number
   /** How often this host looks for runs whose owning process died (another workbench on the same file). */
   readonly livenessIntervalMs?: number
+  /** A file given back to the disk when the store is full, so final statuses can still be written. */
+  readonly reservePath?: string
   /** Library versions recorded on each new run. */
   readonly versions?: Readonly<Record<string, string>>
 }
@@ -58,6 +62,14 @@ export class Supervisor {
   private heartbeat: NodeJS.Timeout | undefined
   private liveness: NodeJS.Timeout | undefined
   private closing = false
+  /** Status changes the store refused (disk full): written as soon as it accepts writes again. */
+  private readonly pendingStatus = new Map<
+    string,
+    { status: RunStatus; failure?: RunFailure | null; pid?: number | null }
+  >()
+  /** Runs stopped because the store is full: they end `failed` with that reason, not `interrupted`. */
+  private readonly stoppedForStore = new Map<string, RunFailure>()
+  private readonly reserve: DiskReserve | undefined
 
   constructor(private readonly options: SupervisorOptions) {
     this.store = options.store
@@ -70,8 +82,11 @@ export class Supervisor {
       onStoreError: (error) => {
         options.flush?.onStoreError?.(error)
         if (error) this.storeFailed(error)
+        else this.storeRecovered()
       },
     })
+    this.reserve = options.reservePath ? new DiskReserve(options.reservePath) : undefined
+    this.reserve?.ensure()
     this.context = {
       store: this.store,
       flusher: this.flusher,
@@ -88,7 +103,10 @@ export class Supervisor {
     const heartbeatMs = options.heartbeatIntervalMs ?? 5_000
     this.heartbeat = setInterval(() => this.touch(), heartbeatMs)
     this.heartbeat.unref()
-    this.liveness = setInterval(() => this.sweepDeadPeers(), options.livenessIntervalMs ?? 2_000)
+    this.liveness = setInterval(() => {
+      this.writePendingStatus()
+      this.sweepDeadPeers()
+    }, options.livenessIntervalMs ?? 2_000)
     this.liveness.unref()
   }
 
@@ -161,7 +179,7 @@ export class Supervisor {
     const swept = this.sweepUnlessHere(runId)
     // Its owner died just now: the run is over (interrupted), which is what stop asked for.
     if (swept) return swept
-    const run = this.store.requireSummary(runId)
+    const run = this.summaryOf(runId)
     const queuedAt = this.queue.findIndex((q) => q.runId === runId)
     if (queuedAt >= 0) {
       this.queue.splice(queuedAt, 1)
@@ -170,7 +188,10 @@ export class Supervisor {
     }
     const session = this.sessions.get(runId)
     if (!session) {
-      if (isEnded(run.status)) throw new ConflictError(`Run ${runId} is already ${run.status}`)
+      if (isEnded(run.status)) {
+        if (this.pendingStatus.has(runId)) return run
+        throw new ConflictError(`Run ${runId} is already ${run.status}`)
+      }
       throw new ConflictError(`Run ${runId} is ${run.status} in another workbench process; stop it there`)
     }
     session.stop('user', this.stopGraceMs)
@@ -197,7 +218,7 @@ export class Supervisor {
   /** Resolves when the run reaches an ended status (completed, failed, cancelled, interrupted). */
   waitFor(runId: string): Promise<RunSummary> {
     return new Promise((resolveRun) => {
-      const current = this.store.requireSummary(runId)
+      const current = this.summaryOf(runId)
       if (
         isEnded(current.status) &&
         !this.sessions.has(runId) &&
@@ -212,7 +233,9 @@ export class Supervisor {
           // Wait for the process to be gone too, so callers can close the store safely.
           void (session?.finished ?? Promise.resolve()).then(() => {
             client.close()
-            resolveRun(this.store.getSummary(runId) ?? event.run)
+            resolveRun(
+              this.pendingStatus.has(runId) ? event.run : (this.store.getSummary(runId) ?? event.run),
+            )
           })
         }
       })
@@ -322,23 +345,93 @@ export class Supervisor {
     failure?: RunFailure | null,
     pid?: number | null,
   ): RunSummary | undefined {
-    try {
-      const changed = this.store.setStatus(runId, status, {
-        ...(failure !== undefined ? { failure } : {}),
-        ...(pid !== undefined ? { pid } : {}),
-        hostPid: process.pid,
-      })
-      if (changed)
-        this.hub.publish({ type: 'runChanged', run: changed.run, previousStatus: changed.previous })
-      return changed?.run
-    } catch (error) {
-      this.logger.error(`run ${runId}: could not record status ${status}: ${(error as Error).message}`)
-      return undefined
+    const storeFailure = this.stoppedForStore.get(runId)
+    if (storeFailure && status === 'interrupted') {
+      status = 'failed'
+      failure = storeFailure
     }
+    if (isEnded(status)) this.stoppedForStore.delete(runId)
+    // An earlier change still waits for the store: this one queues behind it, in order.
+    if (!this.pendingStatus.has(runId)) {
+      try {
+        const changed = this.store.setStatus(runId, status, {
+          ...(failure !== undefined ? { failure } : {}),
+          ...(pid !== undefined ? { pid } : {}),
+          hostPid: process.pid,
+        })
+        if (changed)
+          this.hub.publish({ type: 'runChanged', run: changed.run, previousStatus: changed.previous })
+        return changed?.run
+      } catch (error) {
+        this.logger.error(`run ${runId}: could not record status ${status}: ${(error as Error).message}`)
+        if (!(error instanceof StoreError)) return undefined
+      }
+    }
+    // Kept and written once the store accepts writes; clients and waiters hear of it now.
+    const previous = this.summaryOf(runId)
+    this.pendingStatus.set(runId, {
+      status,
+      ...(failure !== undefined ? { failure } : {}),
+      ...(pid !== undefined ? { pid } : {}),
+    })
+    const run = this.summaryOf(runId)
+    this.hub.publish({ type: 'runChanged', run, previousStatus: previous.status })
+    return run
+  }
+
+  /** The run as the store has it, with a status change the store has not taken yet laid over it. */
+  private summaryOf(runId: string): RunSummary {
+    const stored = this.store.requireSummary(runId)
+    const pending = this.pendingStatus.get(runId)
+    if (!pending) return stored
+    return {
+      ...stored,
+      status: pending.status,
+      ...(pending.failure !== undefined ? { failure: pending.failure } : {}),
+    }
+  }
+
+  /** Writes the status changes the store refused earlier, oldest first; stops at the first refusal. */
+  private writePendingStatus(): void {
+    for (const [runId, pending] of this.pendingStatus) {
+      try {
+        const changed = this.store.setStatus(runId, pending.status, {
+          ...(pending.failure !== undefined ? { failure: pending.failure } : {}),
+          ...(pending.pid !== undefined ? { pid: pending.pid } : {}),
+          hostPid: process.pid,
+        })
+        this.pendingStatus.delete(runId)
+        if (changed) {
+          this.logger.info(`run ${runId}: status ${pending.status} written now that the store accepts writes`)
+          this.hub.publish({ type: 'runChanged', run: changed.run, previousStatus: changed.previous })
+        }
+      } catch (error) {
+        if (error instanceof StoreError) return
+        // Deleted or moved on by another process meanwhile: nothing left to write.
+        this.pendingStatus.delete(runId)
+      }
+    }
+  }
+
+  private storeRecovered(): void {
+    this.writePendingStatus()
+    this.reserve?.ensure()
   }
 
   /** The store refuses writes (disk full, read-only): stop trainers with a checkpoint rather than lose data. */
   private storeFailed(error: Error): void {
+    if (isDiskFull(error)) {
+      for (const runId of this.sessions.keys()) {
+        this.stoppedForStore.set(runId, {
+          reason: 'disk-full',
+          message: `Stopped because the disk is full: ${error.message}. Free some space, then resume the run.`,
+          exitCode: null,
+          signal: null,
+        })
+      }
+      if (this.reserve?.release())
+        this.logger.warn('the disk is full: gave back the space reserve so final statuses can be written')
+    }
     if (this.sessions.size === 0) return
     this.logger.error(
       `stopping ${this.sessions.size} run(s) with a checkpoint because the run store cannot be written: ${error.message}`,
