@@ -143,7 +143,7 @@ function buildHandlers({ store, supervisor, systemInfo, datasets }: ApiHandlerDe
       return { runId: r.runId }
     },
     'runs.pause': (r) => supervisor.pause(r.runId),
-    'runs.resume': (r) => supervisor.resume(r.runId),
+    'runs.resume': (r) => supervisor.resume(r.runId, { fromStart: r.fromStart }),
     'runs.stop': (r) => supervisor.stop(r.runId),
     'runs.delete': (r) => {
       supervisor.delete(r.runId)

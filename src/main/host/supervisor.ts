@@ -15,6 +15,7 @@ import { markSupervised, sweepDeadRuns, unmarkSupervised } from './staleRunSweep
 import type { TrainerLauncher } from './trainerLauncher'
 import { TrainerSession, type SessionContext } from './trainerSession'
 import { asRunId } from './brands'
+import { checkpointOnDisk, removeStaleTemporaries } from './checkpointOnDisk'
 import { DiskReserve } from './diskReserve'
 import { isDiskFull, StoreError } from './storeErrors'
 
@@ -144,13 +145,14 @@ export class Supervisor {
 
   /**
    * A paused run continues. An interrupted, cancelled or failed run is queued again from its newest
-   * checkpoint whose file still exists (from the start when there is none).
+   * checkpoint whose file still exists (from the start when there is none, or with `fromStart`: the
+   * same config from step 0, for when every checkpoint is damaged).
    */
-  resume(runId: string): RunSummary {
+  resume(runId: string, options: { fromStart?: boolean } = {}): RunSummary {
     this.assertOpen()
     this.sweepUnlessHere(runId)
     const run = this.store.requireSummary(runId)
-    if (run.status === 'paused') {
+    if (run.status === 'paused' && !options.fromStart) {
       this.requireLive(runId, 'resume').resume()
       return this.changeStatus(runId, 'running') ?? this.store.requireSummary(runId)
     }
@@ -160,10 +162,29 @@ export class Supervisor {
       )
     }
     const detail = this.store.getDetail(runId)!
-    const checkpoint = [...detail.checkpoints]
-      .reverse()
-      .find((c) => existsSync(isAbsolute(c.path) ? c.path : resolve(detail.runDir, c.path)))
+    const recorded = options.fromStart
+      ? undefined
+      : [...detail.checkpoints]
+          .reverse()
+          .find((c) => existsSync(isAbsolute(c.path) ? c.path : resolve(detail.runDir, c.path)))
+    // The file says which step it holds; trust it over the database (see checkpointOnDisk).
+    const onDisk = recorded
+      ? checkpointOnDisk(isAbsolute(recorded.path) ? recorded.path : resolve(detail.runDir, recorded.path))
+      : null
+    const checkpoint = onDisk ?? recorded
     this.store.truncateAfter(runId, checkpoint?.step ?? -1)
+    if (onDisk && recorded && onDisk.path !== recorded.path) {
+      this.logger.warn(
+        `run ${runId}: checkpoint ${recorded.path} is damaged; resuming from the previous one, ${onDisk.path} (step ${onDisk.step})`,
+      )
+    }
+    if (onDisk && onDisk.step !== recorded?.step) {
+      this.logger.warn(
+        `run ${runId}: the checkpoint file holds step ${onDisk.step}, the database said ${recorded?.step}: resuming from the file`,
+      )
+      this.flusher.addCheckpoint(runId, { type: 'checkpoint', ...onDisk }, Date.now())
+      this.flusher.flush()
+    }
     const changed = this.store.setStatus(runId, 'queued', {
       hostPid: process.pid,
       onlyFrom: resumableStatuses,
@@ -314,6 +335,9 @@ export class Supervisor {
     }
     try {
       mkdirSync(detail.runDir, { recursive: true })
+      const stale = removeStaleTemporaries(detail.runDir)
+      if (stale.length)
+        this.logger.info(`run ${next.runId}: removed ${stale.join(', ')} left by a killed writer`)
     } catch (error) {
       this.changeStatus(next.runId, 'failed', {
         reason: 'launch-failed',

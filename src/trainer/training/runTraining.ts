@@ -78,7 +78,13 @@ export async function runTraining(
     imagesSeen: 0,
   }
   if (request.resumeFrom) {
-    progress = loadTrainingState(request.resumeFrom, parts)
+    progress = loadTrainingState(request.resumeFrom, parts, (why, used) =>
+      emitter.send({
+        type: 'log',
+        level: 'warn',
+        message: `${why} Resuming from the previous one, ${used}.`,
+      }),
+    )
     emitter.send({
       type: 'log',
       level: 'info',
@@ -113,7 +119,7 @@ export async function runTraining(
   const selectOnTest = config.selection.checkpointOn === 'test' || !validationStream
 
   const save = (): void => {
-    const bytes = saveTrainingState(checkpointPath, runId, parts, progress)
+    const bytes = saveTrainingState(checkpointPath, runId, parts, progress, { keepPrevious: true })
     emitter.send({
       type: 'checkpoint',
       step: progress.step,
