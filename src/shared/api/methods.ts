@@ -41,7 +41,8 @@ const method = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, resp
 
 export const workbenchMethods = {
   'runs.create': method(
-    z.object({
+    // Strict: a misspelt key (`confg`, `tag`) is named in the error instead of silently dropped.
+    z.strictObject({
       config: ExperimentConfig,
       name: z.string().max(200).optional(),
       experiment: z.string().trim().min(1).max(200).optional(),
