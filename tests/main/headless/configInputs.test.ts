@@ -41,6 +41,20 @@ describe('config input at the boundaries (issue #12)', () => {
     )
   })
 
+  it('refuses an unknown model.arch with the config, before any trainer starts', async () => {
+    expect(() => loadConfig({ preset: 'quick-fashion-mnist', sets: ['model.arch=vgg91'] })).toThrow(
+      /model\.arch: unknown model "vgg91": pick one of/,
+    )
+    const t = tempDataDir()
+    const host = testHost(t.dir)
+    cleanups.push(t.cleanup, () => host.close(1000))
+    const config = { ...quickConfig(), model: { ...quickConfig().model, arch: 'vgg91' } }
+    await expect(
+      host.api.call('runs.create', { config }, { client: host.hub.connect(() => {}) }),
+    ).rejects.toThrow(/unknown model "vgg91"/)
+    expect(host.store.listRuns({ limit: 10, offset: 0 } as never).total).toBe(0)
+  })
+
   it('runs.create names unknown top-level keys instead of ignoring them', async () => {
     const t = tempDataDir()
     const host = testHost(t.dir)
