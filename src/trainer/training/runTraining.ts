@@ -119,7 +119,14 @@ export async function runTraining(
   const selectOnTest = config.selection.checkpointOn === 'test' || !validationStream
 
   const save = (): void => {
-    const bytes = saveTrainingState(checkpointPath, runId, parts, progress, { keepPrevious: true })
+    const window = { loss: windowLoss, correct: windowCorrect, images: windowImages }
+    const bytes = saveTrainingState(
+      checkpointPath,
+      runId,
+      parts,
+      { ...progress, window },
+      { keepPrevious: true },
+    )
     emitter.send({
       type: 'checkpoint',
       step: progress.step,
@@ -144,9 +151,9 @@ export async function runTraining(
   }
   emitter.send({ type: 'phase', phase: 'training' })
   const started = performance.now() - progress.elapsedSeconds * 1000
-  let windowLoss = 0
-  let windowCorrect = 0
-  let windowImages = 0
+  let windowLoss = progress.window?.loss ?? 0
+  let windowCorrect = progress.window?.correct ?? 0
+  let windowImages = progress.window?.images ?? 0
   let rateImages = 0
   let rateStart = performance.now()
   let imagesPerSecond = 0

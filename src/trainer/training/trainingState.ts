@@ -13,6 +13,11 @@ export interface TrainingProgress {
   best: BestSoFar | null
   elapsedSeconds: number
   imagesSeen: number
+  /**
+   * The loss/accuracy window under way when the checkpoint was written, so the first point after a
+   * resume averages the same steps an uninterrupted run would (not a partial window, seen as a spike).
+   */
+  window?: { loss: number; correct: number; images: number }
 }
 
 export interface BestSoFar {
