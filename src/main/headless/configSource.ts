@@ -56,7 +56,8 @@ function readConfigFile(path: string): Record<string, unknown> {
   }
   let value: unknown
   try {
-    value = JSON.parse(text)
+    // Editors on Windows save UTF-8 with a byte-order mark; JSON.parse rejects it.
+    value = JSON.parse(text.replace(/^\uFEFF/, ''))
   } catch (error) {
     throw new UsageError(`config file ${path} is not valid JSON: ${(error as Error).message}`)
   }

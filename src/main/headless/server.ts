@@ -41,6 +41,15 @@ const securityHeaders = {
   'referrer-policy': 'no-referrer',
 }
 
+/** The request target as a URL, or null for one `new URL` rejects (`//[`, `http://[::1`): never a throw. */
+function requestUrl(request: IncomingMessage): URL | null {
+  try {
+    return new URL(request.url ?? '/', 'http://workbench.invalid')
+  } catch {
+    return null
+  }
+}
+
 /** The headless shell: the built renderer over HTTP and the WorkbenchApi over a WebSocket at `/api`. */
 export function startServer(options: ServeOptions): Promise<RunningServer> {
   const bindHost = options.bindHost ?? '127.0.0.1'
@@ -48,10 +57,15 @@ export function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = options.requireToken || !isLoopback(bindHost) ? (options.token ?? newAccessToken()) : null
 
   const allowed = (request: IncomingMessage, url: URL) =>
-    sameSiteRequest(request, bindHost) && tokenMatches(request, url, token)
+    sameSiteRequest(request, bindHost, request.socket.localPort) && tokenMatches(request, url, token)
 
   const http = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://workbench.invalid')
+    const url = requestUrl(request)
+    if (url === null) {
+      response.writeHead(400, { ...securityHeaders, 'content-type': 'text/plain; charset=utf-8' })
+      response.end('Bad request: the request target is not a valid path.\n')
+      return
+    }
     if (!allowed(request, url)) {
       response.writeHead(403, { ...securityHeaders, 'content-type': 'text/plain; charset=utf-8' })
       response.end('Forbidden: open the URL with the token that `chase-workbench serve` printed.\n')
@@ -90,10 +104,10 @@ export function startServer(options: ServeOptions): Promise<RunningServer> {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? 1024 * 1024 })
   http.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', 'http://workbench.invalid')
-    if (url.pathname !== apiPath || !allowed(request, url)) {
+    const url = requestUrl(request)
+    if (url === null || url.pathname !== apiPath || !allowed(request, url)) {
       logger.warn(
-        `refused a WebSocket from ${request.socket.remoteAddress ?? '?'} (${url.pathname}): bad path, origin or token`,
+        `refused a WebSocket from ${request.socket.remoteAddress ?? '?'} (${url?.pathname ?? 'bad target'}): bad path, origin or token`,
       )
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
       return

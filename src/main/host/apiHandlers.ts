@@ -10,6 +10,7 @@ import {
 import type { SystemInfo } from '../../shared/api/systemInfo'
 import { computePlan } from '../../shared/chase/plan'
 import { ConfigError } from '../../shared/config/configIssues'
+import { requireExperimentConfig } from '../../shared/config/parseConfig'
 import { presetConfig, presets } from '../../shared/config/presets'
 import { configIssues } from '../../shared/config/configIssues'
 import { compareRuns } from './compareRuns'
@@ -110,7 +111,8 @@ function buildHandlers({ store, supervisor, systemInfo, datasets }: ApiHandlerDe
   return {
     'runs.create': (r) =>
       supervisor.create({
-        config: r.config,
+        // The schema checked the shape; this adds what it cannot know (the model registry).
+        config: requireExperimentConfig(r.config),
         ...(r.name !== undefined ? { name: r.name } : {}),
         ...(r.experiment !== undefined ? { experiment: r.experiment } : {}),
         tags: r.tags,
@@ -144,7 +146,7 @@ function buildHandlers({ store, supervisor, systemInfo, datasets }: ApiHandlerDe
       return { runId: r.runId }
     },
     'runs.pause': (r) => supervisor.pause(r.runId),
-    'runs.resume': (r) => supervisor.resume(r.runId),
+    'runs.resume': (r) => supervisor.resume(r.runId, { fromStart: r.fromStart }),
     'runs.stop': (r) => supervisor.stop(r.runId),
     'runs.delete': (r) => {
       supervisor.delete(r.runId)

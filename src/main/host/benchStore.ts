@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { retryBusy } from './busyRetry'
 import { BenchRecord, type BenchSummary } from '../../shared/api/benchRecords'
 import type { BenchRequest, BenchResult } from '../../shared/protocol/trainerMessages'
 
@@ -35,29 +36,35 @@ export class BenchStore {
   constructor(private readonly db: Database.Database) {}
 
   create(id: string, request: BenchRequest, runId: string | null, hostPid: number): BenchRecord {
-    this.db
-      .prepare(
-        `INSERT INTO benchmarks (id, run_seq, status, request_json, host_pid, created_at)
-         VALUES (?, (SELECT seq FROM runs WHERE id = ?), 'running', ?, ?, ?)`,
-      )
-      .run(id, runId, JSON.stringify(request), hostPid, Date.now())
+    retryBusy(() =>
+      this.db
+        .prepare(
+          `INSERT INTO benchmarks (id, run_seq, status, request_json, host_pid, created_at)
+           VALUES (?, (SELECT seq FROM runs WHERE id = ?), 'running', ?, ?, ?)`,
+        )
+        .run(id, runId, JSON.stringify(request), hostPid, Date.now()),
+    )
     return this.require(id)
   }
 
   complete(id: string, result: BenchResult, summary: BenchSummary): BenchRecord {
-    this.db
-      .prepare(
-        `UPDATE benchmarks SET status = 'completed', backend = ?, result_json = ?, summary_json = ?, finished_at = ?
-         WHERE id = ?`,
-      )
-      .run(result.backend.name, JSON.stringify(result), JSON.stringify(summary), Date.now(), id)
+    retryBusy(() =>
+      this.db
+        .prepare(
+          `UPDATE benchmarks SET status = 'completed', backend = ?, result_json = ?, summary_json = ?, finished_at = ?
+           WHERE id = ?`,
+        )
+        .run(result.backend.name, JSON.stringify(result), JSON.stringify(summary), Date.now(), id),
+    )
     return this.require(id)
   }
 
   fail(id: string, error: string): BenchRecord {
-    this.db
-      .prepare(`UPDATE benchmarks SET status = 'failed', error = ?, finished_at = ? WHERE id = ?`)
-      .run(error, Date.now(), id)
+    retryBusy(() =>
+      this.db
+        .prepare(`UPDATE benchmarks SET status = 'failed', error = ?, finished_at = ? WHERE id = ?`)
+        .run(error, Date.now(), id),
+    )
     return this.require(id)
   }
 

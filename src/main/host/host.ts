@@ -56,6 +56,7 @@ export function createHost(options: HostOptions): Host {
     logger,
     launcher: options.launcher,
     versions,
+    ...(options.paths.dbPath !== ':memory:' ? { reservePath: `${options.paths.dbPath}.reserve` } : {}),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.flush ? { flush: options.flush } : {}),
     ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),

@@ -1,3 +1,4 @@
+import { isBusyError } from './busyRetry'
 import type { MetricPoint, TrainerEvent } from '../../shared/protocol/trainerMessages'
 import {
   batchPointCount,
@@ -100,6 +101,12 @@ export class IngestFlusher {
       this.points = batchPointCount(this.batch)
       this.dropOldestIfOverfull()
       const err = error as Error
+      if (isBusyError(err)) {
+        // Another process held the lock through every retry: the data waits for the next flush and
+        // no training is stopped for it (a user's note must never cost a run).
+        this.logger.warn(`${err.message}; keeping the data for the next flush`)
+        return false
+      }
       if (this.failing?.message !== err.message) this.logger.error(err.message)
       this.failing = err
       this.options.onStoreError?.(err)

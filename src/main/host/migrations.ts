@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { retryBusy } from './busyRetry'
 
 /**
  * Forward-only schema steps; `PRAGMA user_version` holds how many have run. Never edit a shipped step:
@@ -112,17 +113,30 @@ export const schemaVersion = steps.length
 
 /** Brings the database up to `schemaVersion`, each step in its own transaction. */
 export function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number
+  assertKnownSchema(db)
+  for (let version = currentVersion(db); version < schemaVersion; version++) {
+    // Another process may migrate the same file at once: take the lock, then re-read where it stands.
+    retryBusy(() =>
+      db
+        .transaction(() => {
+          if (currentVersion(db) !== version) return
+          db.exec(steps[version]!)
+          db.pragma(`user_version = ${version + 1}`)
+        })
+        .immediate(),
+    )
+  }
+}
+
+const currentVersion = (db: Database.Database) => db.pragma('user_version', { simple: true }) as number
+
+/** Refuses a database from a newer Chase Workbench; called before anything is written to it. */
+export function assertKnownSchema(db: Database.Database): void {
+  const current = currentVersion(db)
   if (current > schemaVersion) {
     throw new Error(
       `The run store ${db.name} has schema version ${current}, newer than this Chase Workbench understands ` +
         `(${schemaVersion}): update Chase Workbench, or point --db at another file`,
     )
-  }
-  for (let version = current; version < schemaVersion; version++) {
-    db.transaction(() => {
-      db.exec(steps[version]!)
-      db.pragma(`user_version = ${version + 1}`)
-    })()
   }
 }

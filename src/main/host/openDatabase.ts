@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import { migrate } from './migrations'
+import { assertKnownSchema, migrate } from './migrations'
 import { describeSqliteError } from './storeErrors'
 
 export interface OpenDatabaseOptions {
@@ -24,6 +24,8 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
   }
   try {
     db.pragma('busy_timeout = 5000')
+    // A database from a newer version is refused before WAL mode or anything else touches it.
+    assertKnownSchema(db)
     if (!options.readonly) {
       db.pragma('journal_mode = WAL')
       // WAL + NORMAL: a power cut may lose the last flush, never corrupts; the docs' recommended pair.

@@ -12,6 +12,7 @@ import {
   type RunSummary,
 } from '../../shared/api/runRecords'
 import { BenchStore } from './benchStore'
+import { retryBusy } from './busyRetry'
 import { configHash } from './configHash'
 import { runDirFor, type DataPaths } from './dataPaths'
 import type { IngestBatch } from './ingestBatch'
@@ -366,10 +367,13 @@ export class RunStore {
       .run(runId, at, JSON.stringify(change))
   }
 
-  /** Runs `work` in a transaction and turns SQLite failures into errors that name the file and the fix. */
+  /**
+   * Runs `work` in a write transaction that takes the lock up front (another process may write the same
+   * file), retries busy errors with backoff, and turns SQLite failures into errors that name the file and the fix.
+   */
   private write<T>(doing: string, work: () => T): T {
     try {
-      return this.db.transaction(work)()
+      return retryBusy(() => this.db.transaction(work).immediate())
     } catch (error) {
       if (error instanceof NotFoundError || error instanceof ConflictError || error instanceof StoreError)
         throw error

@@ -1,5 +1,5 @@
 import { uptime } from 'node:os'
-import type { RunSummary } from '../../shared/api/runRecords'
+import type { RunStatus, RunSummary } from '../../shared/api/runRecords'
 import type { HostLogger } from './logger'
 import type { RunStore } from './runStore'
 
@@ -31,10 +31,15 @@ export interface SweepOptions {
   readonly bootedAt?: number
   readonly ownPid?: number
   readonly logger?: HostLogger
+  /** A running host sweeping: benchmarks this process started are live (at start-up, none can be). */
+  readonly ownBenchmarksLive?: boolean
+  /** Called for each run the sweep marked interrupted (so live clients hear of it). */
+  readonly onSwept?: (run: RunSummary, previous: RunStatus) => void
 }
 
 /**
- * Start-up sweep (every host start, a CLI `runs list` too): a run left queued, running or paused by a host
+ * Start-up and liveness sweep (every host start, a CLI `runs list` too, and every few seconds in each
+ * running host, so a peer that died is noticed everywhere without a restart): a run left queued, running or paused by a host
  * process that is gone is marked `interrupted`, so it can be resumed from its last checkpoint. A host is
  * gone when its recorded pid is dead, when its heartbeat predates the last boot (the pid was reused), or
  * when the pid is ours but no supervisor here owns the run (a previous process with the same pid).
@@ -65,13 +70,14 @@ export function sweepDeadRuns(store: RunStore, options: SweepOptions = {}): RunS
     })
     if (changed) {
       swept.push(changed.run)
+      options.onSwept?.(changed.run, changed.previous)
       options.logger?.warn(
         `run ${row.id} was left ${row.status} by a process that is gone: marked interrupted`,
       )
     }
   }
   store.benchmarks.failOrphans(
-    (pid) => (pid === ownPid ? false : isAlive(pid)),
+    (pid) => (pid === ownPid ? (options.ownBenchmarksLive ?? false) : isAlive(pid)),
     'the workbench process that ran this benchmark is gone',
   )
   return swept

@@ -39,3 +39,9 @@ export function describeSqliteError(error: unknown, path: string, doing: string)
     cause: error,
   })
 }
+
+/** SQLite's "database or disk is full", or the OS's ENOSPC/EDQUOT, however wrapped. */
+export function isDiskFull(error: unknown): boolean {
+  const code = sqliteCode(error)
+  return code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_IOERR_WRITE'
+}

@@ -11,10 +11,13 @@ import { silentLogger, type HostLogger } from './logger'
 import { isEnded, resumableStatuses } from './runLifecycle'
 import { newBenchId } from './runIds'
 import type { NewRun, RunStore } from './runStore'
-import { markSupervised, unmarkSupervised } from './staleRunSweep'
+import { markSupervised, sweepDeadRuns, unmarkSupervised } from './staleRunSweep'
 import type { TrainerLauncher } from './trainerLauncher'
 import { TrainerSession, type SessionContext } from './trainerSession'
 import { asRunId } from './brands'
+import { checkpointOnDisk, removeStaleTemporaries } from './checkpointOnDisk'
+import { DiskReserve } from './diskReserve'
+import { isDiskFull, StoreError } from './storeErrors'
 
 export interface SupervisorOptions {
   readonly store: RunStore
@@ -29,6 +32,10 @@ export interface SupervisorOptions {
   readonly stopGraceMs?: number
   readonly maxInvalidMessages?: number
   readonly heartbeatIntervalMs?: number
+  /** How often this host looks for runs whose owning process died (another workbench on the same file). */
+  readonly livenessIntervalMs?: number
+  /** A file given back to the disk when the store is full, so final statuses can still be written. */
+  readonly reservePath?: string
   /** Library versions recorded on each new run. */
   readonly versions?: Readonly<Record<string, string>>
 }
@@ -54,7 +61,16 @@ export class Supervisor {
   private readonly stopGraceMs: number
   private concurrencyLimit: number
   private heartbeat: NodeJS.Timeout | undefined
+  private liveness: NodeJS.Timeout | undefined
   private closing = false
+  /** Status changes the store refused (disk full): written as soon as it accepts writes again. */
+  private readonly pendingStatus = new Map<
+    string,
+    { status: RunStatus; failure?: RunFailure | null; pid?: number | null }
+  >()
+  /** Runs stopped because the store is full: they end `failed` with that reason, not `interrupted`. */
+  private readonly stoppedForStore = new Map<string, RunFailure>()
+  private readonly reserve: DiskReserve | undefined
 
   constructor(private readonly options: SupervisorOptions) {
     this.store = options.store
@@ -67,8 +83,11 @@ export class Supervisor {
       onStoreError: (error) => {
         options.flush?.onStoreError?.(error)
         if (error) this.storeFailed(error)
+        else this.storeRecovered()
       },
     })
+    this.reserve = options.reservePath ? new DiskReserve(options.reservePath) : undefined
+    this.reserve?.ensure()
     this.context = {
       store: this.store,
       flusher: this.flusher,
@@ -85,6 +104,11 @@ export class Supervisor {
     const heartbeatMs = options.heartbeatIntervalMs ?? 5_000
     this.heartbeat = setInterval(() => this.touch(), heartbeatMs)
     this.heartbeat.unref()
+    this.liveness = setInterval(() => {
+      this.writePendingStatus()
+      this.sweepDeadPeers()
+    }, options.livenessIntervalMs ?? 2_000)
+    this.liveness.unref()
   }
 
   get concurrency(): number {
@@ -110,6 +134,7 @@ export class Supervisor {
   }
 
   pause(runId: string): RunSummary {
+    this.sweepUnlessHere(runId)
     const session = this.requireLive(runId, 'pause')
     const status = this.store.requireSummary(runId).status
     if (status !== 'running')
@@ -120,12 +145,14 @@ export class Supervisor {
 
   /**
    * A paused run continues. An interrupted, cancelled or failed run is queued again from its newest
-   * checkpoint whose file still exists (from the start when there is none).
+   * checkpoint whose file still exists (from the start when there is none, or with `fromStart`: the
+   * same config from step 0, for when every checkpoint is damaged).
    */
-  resume(runId: string): RunSummary {
+  resume(runId: string, options: { fromStart?: boolean } = {}): RunSummary {
     this.assertOpen()
+    this.sweepUnlessHere(runId)
     const run = this.store.requireSummary(runId)
-    if (run.status === 'paused') {
+    if (run.status === 'paused' && !options.fromStart) {
       this.requireLive(runId, 'resume').resume()
       return this.changeStatus(runId, 'running') ?? this.store.requireSummary(runId)
     }
@@ -135,10 +162,29 @@ export class Supervisor {
       )
     }
     const detail = this.store.getDetail(runId)!
-    const checkpoint = [...detail.checkpoints]
-      .reverse()
-      .find((c) => existsSync(isAbsolute(c.path) ? c.path : resolve(detail.runDir, c.path)))
+    const recorded = options.fromStart
+      ? undefined
+      : [...detail.checkpoints]
+          .reverse()
+          .find((c) => existsSync(isAbsolute(c.path) ? c.path : resolve(detail.runDir, c.path)))
+    // The file says which step it holds; trust it over the database (see checkpointOnDisk).
+    const onDisk = recorded
+      ? checkpointOnDisk(isAbsolute(recorded.path) ? recorded.path : resolve(detail.runDir, recorded.path))
+      : null
+    const checkpoint = onDisk ?? recorded
     this.store.truncateAfter(runId, checkpoint?.step ?? -1)
+    if (onDisk && recorded && onDisk.path !== recorded.path) {
+      this.logger.warn(
+        `run ${runId}: checkpoint ${recorded.path} is damaged; resuming from the previous one, ${onDisk.path} (step ${onDisk.step})`,
+      )
+    }
+    if (onDisk && onDisk.step !== recorded?.step) {
+      this.logger.warn(
+        `run ${runId}: the checkpoint file holds step ${onDisk.step}, the database said ${recorded?.step}: resuming from the file`,
+      )
+      this.flusher.addCheckpoint(runId, { type: 'checkpoint', ...onDisk }, Date.now())
+      this.flusher.flush()
+    }
     const changed = this.store.setStatus(runId, 'queued', {
       hostPid: process.pid,
       onlyFrom: resumableStatuses,
@@ -151,7 +197,10 @@ export class Supervisor {
 
   /** Stops a run at the next step boundary with a checkpoint (cancelled); a queued run is cancelled at once. */
   stop(runId: string): RunSummary {
-    const run = this.store.requireSummary(runId)
+    const swept = this.sweepUnlessHere(runId)
+    // Its owner died just now: the run is over (interrupted), which is what stop asked for.
+    if (swept) return swept
+    const run = this.summaryOf(runId)
     const queuedAt = this.queue.findIndex((q) => q.runId === runId)
     if (queuedAt >= 0) {
       this.queue.splice(queuedAt, 1)
@@ -160,7 +209,10 @@ export class Supervisor {
     }
     const session = this.sessions.get(runId)
     if (!session) {
-      if (isEnded(run.status)) throw new ConflictError(`Run ${runId} is already ${run.status}`)
+      if (isEnded(run.status)) {
+        if (this.pendingStatus.has(runId)) return run
+        throw new ConflictError(`Run ${runId} is already ${run.status}`)
+      }
       throw new ConflictError(`Run ${runId} is ${run.status} in another workbench process; stop it there`)
     }
     session.stop('user', this.stopGraceMs)
@@ -169,6 +221,7 @@ export class Supervisor {
 
   /** Deletes a run that is not active here; an active run must be stopped first. */
   delete(runId: string): void {
+    this.sweepUnlessHere(runId)
     const run = this.store.requireSummary(runId)
     if (this.sessions.has(runId) || this.queue.some((q) => q.runId === runId)) {
       throw new ConflictError(`Run ${runId} is ${run.status}; stop it before deleting it`)
@@ -186,7 +239,7 @@ export class Supervisor {
   /** Resolves when the run reaches an ended status (completed, failed, cancelled, interrupted). */
   waitFor(runId: string): Promise<RunSummary> {
     return new Promise((resolveRun) => {
-      const current = this.store.requireSummary(runId)
+      const current = this.summaryOf(runId)
       if (
         isEnded(current.status) &&
         !this.sessions.has(runId) &&
@@ -201,7 +254,9 @@ export class Supervisor {
           // Wait for the process to be gone too, so callers can close the store safely.
           void (session?.finished ?? Promise.resolve()).then(() => {
             client.close()
-            resolveRun(this.store.getSummary(runId) ?? event.run)
+            resolveRun(
+              this.pendingStatus.has(runId) ? event.run : (this.store.getSummary(runId) ?? event.run),
+            )
           })
         }
       })
@@ -247,6 +302,7 @@ export class Supervisor {
     for (const session of sessions) session.stop('shutdown', graceMs)
     await Promise.all(sessions.map((s) => s.finished))
     clearInterval(this.heartbeat)
+    clearInterval(this.liveness)
     this.flusher.stop()
   }
 
@@ -279,6 +335,9 @@ export class Supervisor {
     }
     try {
       mkdirSync(detail.runDir, { recursive: true })
+      const stale = removeStaleTemporaries(detail.runDir)
+      if (stale.length)
+        this.logger.info(`run ${next.runId}: removed ${stale.join(', ')} left by a killed writer`)
     } catch (error) {
       this.changeStatus(next.runId, 'failed', {
         reason: 'launch-failed',
@@ -310,28 +369,118 @@ export class Supervisor {
     failure?: RunFailure | null,
     pid?: number | null,
   ): RunSummary | undefined {
-    try {
-      const changed = this.store.setStatus(runId, status, {
-        ...(failure !== undefined ? { failure } : {}),
-        ...(pid !== undefined ? { pid } : {}),
-        hostPid: process.pid,
-      })
-      if (changed)
-        this.hub.publish({ type: 'runChanged', run: changed.run, previousStatus: changed.previous })
-      return changed?.run
-    } catch (error) {
-      this.logger.error(`run ${runId}: could not record status ${status}: ${(error as Error).message}`)
-      return undefined
+    const storeFailure = this.stoppedForStore.get(runId)
+    if (storeFailure && status === 'interrupted') {
+      status = 'failed'
+      failure = storeFailure
     }
+    if (isEnded(status)) this.stoppedForStore.delete(runId)
+    // An earlier change still waits for the store: this one queues behind it, in order.
+    if (!this.pendingStatus.has(runId)) {
+      try {
+        const changed = this.store.setStatus(runId, status, {
+          ...(failure !== undefined ? { failure } : {}),
+          ...(pid !== undefined ? { pid } : {}),
+          hostPid: process.pid,
+        })
+        if (changed)
+          this.hub.publish({ type: 'runChanged', run: changed.run, previousStatus: changed.previous })
+        return changed?.run
+      } catch (error) {
+        this.logger.error(`run ${runId}: could not record status ${status}: ${(error as Error).message}`)
+        if (!(error instanceof StoreError)) return undefined
+      }
+    }
+    // Kept and written once the store accepts writes; clients and waiters hear of it now.
+    const previous = this.summaryOf(runId)
+    this.pendingStatus.set(runId, {
+      status,
+      ...(failure !== undefined ? { failure } : {}),
+      ...(pid !== undefined ? { pid } : {}),
+    })
+    const run = this.summaryOf(runId)
+    this.hub.publish({ type: 'runChanged', run, previousStatus: previous.status })
+    return run
+  }
+
+  /** The run as the store has it, with a status change the store has not taken yet laid over it. */
+  private summaryOf(runId: string): RunSummary {
+    const stored = this.store.requireSummary(runId)
+    const pending = this.pendingStatus.get(runId)
+    if (!pending) return stored
+    return {
+      ...stored,
+      status: pending.status,
+      ...(pending.failure !== undefined ? { failure: pending.failure } : {}),
+    }
+  }
+
+  /** Writes the status changes the store refused earlier, oldest first; stops at the first refusal. */
+  private writePendingStatus(): void {
+    for (const [runId, pending] of this.pendingStatus) {
+      try {
+        const changed = this.store.setStatus(runId, pending.status, {
+          ...(pending.failure !== undefined ? { failure: pending.failure } : {}),
+          ...(pending.pid !== undefined ? { pid: pending.pid } : {}),
+          hostPid: process.pid,
+        })
+        this.pendingStatus.delete(runId)
+        if (changed) {
+          this.logger.info(`run ${runId}: status ${pending.status} written now that the store accepts writes`)
+          this.hub.publish({ type: 'runChanged', run: changed.run, previousStatus: changed.previous })
+        }
+      } catch (error) {
+        if (error instanceof StoreError) return
+        // Deleted or moved on by another process meanwhile: nothing left to write.
+        this.pendingStatus.delete(runId)
+      }
+    }
+  }
+
+  private storeRecovered(): void {
+    this.writePendingStatus()
+    this.reserve?.ensure()
   }
 
   /** The store refuses writes (disk full, read-only): stop trainers with a checkpoint rather than lose data. */
   private storeFailed(error: Error): void {
+    if (isDiskFull(error)) {
+      for (const runId of this.sessions.keys()) {
+        this.stoppedForStore.set(runId, {
+          reason: 'disk-full',
+          message: `Stopped because the disk is full: ${error.message}. Free some space, then resume the run.`,
+          exitCode: null,
+          signal: null,
+        })
+      }
+      if (this.reserve?.release())
+        this.logger.warn('the disk is full: gave back the space reserve so final statuses can be written')
+    }
     if (this.sessions.size === 0) return
     this.logger.error(
       `stopping ${this.sessions.size} run(s) with a checkpoint because the run store cannot be written: ${error.message}`,
     )
     for (const session of this.sessions.values()) session.stop('shutdown', this.stopGraceMs)
+  }
+
+  /** Marks runs owned by a dead workbench process interrupted, and tells every client. */
+  private sweepDeadPeers(): RunSummary[] {
+    try {
+      return sweepDeadRuns(this.store, {
+        logger: this.logger,
+        ownBenchmarksLive: true,
+        onSwept: (run, previous) => this.hub.publish({ type: 'runChanged', run, previousStatus: previous }),
+      })
+    } catch (error) {
+      this.logger.warn(`could not check for runs left by dead processes: ${(error as Error).message}`)
+      return []
+    }
+  }
+
+  /** Before acting on a run another process owns, checks that process is alive; the run if it was swept. */
+  private sweepUnlessHere(runId: string): RunSummary | undefined {
+    if (this.isActiveHere(runId)) return undefined
+    return this.sweepDeadPeers().find((run) => run.id === runId)
   }
 
   private touch(): void {

@@ -72,9 +72,29 @@ export const useRunsStore = defineStore('runs', () => {
   async function resume(runId: RunId): Promise<void> {
     put(await api().call('runs.resume', { runId }))
   }
+  /** The same config again from step 0 (every checkpoint damaged, or a fresh try). */
+  async function startOver(runId: RunId): Promise<void> {
+    put(await api().call('runs.resume', { runId, fromStart: true }))
+  }
   async function stop(runId: RunId): Promise<void> {
     put(await api().call('runs.stop', { runId }))
   }
 
-  return { byId, all, tags, loading, loaded, error, load, put, archive, remove, tag, pause, resume, stop }
+  return {
+    byId,
+    all,
+    tags,
+    loading,
+    loaded,
+    error,
+    load,
+    put,
+    archive,
+    remove,
+    tag,
+    pause,
+    resume,
+    startOver,
+    stop,
+  }
 })

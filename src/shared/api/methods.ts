@@ -42,7 +42,8 @@ const method = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, resp
 
 export const workbenchMethods = {
   'runs.create': method(
-    z.object({
+    // Strict: a misspelt key (`confg`, `tag`) is named in the error instead of silently dropped.
+    z.strictObject({
       config: ExperimentConfig,
       name: z.string().max(200).optional(),
       experiment: z.string().trim().min(1).max(200).optional(),
@@ -89,8 +90,11 @@ export const workbenchMethods = {
   'runs.subscribe': method(ByRun, z.object({ run: RunSummary })),
   'runs.unsubscribe': method(ByRun, z.object({ runId: RunId })),
   'runs.pause': method(ByRun, RunSummary),
-  /** A paused run continues; an interrupted, stopped or failed run is queued again from its last checkpoint. */
-  'runs.resume': method(ByRun, RunSummary),
+  /**
+   * A paused run continues; an interrupted, stopped or failed run is queued again from its last checkpoint
+   * (`fromStart`: from step 0 with the same config, for when every checkpoint is damaged).
+   */
+  'runs.resume': method(ByRun.extend({ fromStart: z.boolean().default(false) }), RunSummary),
   /** Stops at the next step boundary after writing a checkpoint; a queued run is simply cancelled. */
   'runs.stop': method(ByRun, RunSummary),
   /** Deletes the run, its time series and its folder. `confirm` must be true: there is no undo. */

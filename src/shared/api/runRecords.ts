@@ -41,6 +41,7 @@ export const RunFailure = z.object({
     'host-exited',
     'invalid-messages',
     'launch-failed',
+    'disk-full',
   ]),
   message: z.string(),
   exitCode: z.number().int().nullable().default(null),

@@ -9,15 +9,22 @@ import { BackendChoice } from '../backends/backendNames'
  * documentation lives in exactly one place.
  */
 
+// The type message only for a wrong type: a schema-wide message would also replace the range messages
+// below (1e9 epochs is a number; it is too many).
+const notANumber = (what: string) => ({
+  error: (issue: { code?: string }) =>
+    issue.code === 'invalid_type' ? `${what} must be a number` : undefined,
+})
+
 const fraction = (what: string) =>
   z
-    .number({ message: `${what} must be a number` })
+    .number(notANumber(what))
     .min(0, { message: `${what} must be between 0 and 1` })
     .max(1, { message: `${what} must be between 0 and 1` })
 
 const positiveInt = (what: string) =>
   z
-    .number({ message: `${what} must be a number` })
+    .number(notANumber(what))
     .int({ message: `${what} must be a whole number` })
     .positive({ message: `${what} must be at least 1` })
 
@@ -91,15 +98,15 @@ export const LrSchedule = z.enum(['step', 'cosine', 'constant'])
 
 export const OptimConfig = z.strictObject({
   epochs: positiveInt('optim.epochs')
-    .max(10_000)
+    .max(10_000, { message: 'optim.epochs must be at most 10000' })
     .default(10)
     .meta({ label: 'Epochs', description: 'Passes over the training set (the paper: 160).' }),
   batchSize: positiveInt('optim.batchSize')
-    .max(8192)
+    .max(8192, { message: 'optim.batchSize must be at most 8192' })
     .default(100)
     .meta({ label: 'Batch size', description: 'Training minibatch (the paper: 100).' }),
   evalBatchSize: positiveInt('optim.evalBatchSize')
-    .max(8192)
+    .max(8192, { message: 'optim.evalBatchSize must be at most 8192' })
     .default(128)
     .meta({ label: 'Eval batch size', description: 'Minibatch for validation and test passes.' }),
   lr: z

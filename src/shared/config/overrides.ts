@@ -8,6 +8,8 @@ export interface Override {
   readonly value: unknown
 }
 
+const unsafeKeys: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'constructor'])
+
 export function parseOverride(text: string): Override {
   const eq = text.indexOf('=')
   if (eq <= 0) {
@@ -18,6 +20,11 @@ export function parseOverride(text: string): Override {
   const path = key.split('.')
   if (path.some((part) => part.length === 0)) {
     throw new Error(`--set key "${key}" has an empty part: write dotted names like channels.sparsity`)
+  }
+  // Never a path into the prototype chain: `--set __proto__.x=1` would change every object in the process.
+  const forbidden = path.find((part) => unsafeKeys.has(part))
+  if (forbidden !== undefined) {
+    throw new Error(`--set key "${key}": "${forbidden}" is not a setting name`)
   }
   return { path, value: parseValue(raw) }
 }
@@ -39,6 +46,8 @@ export function applyOverrides(config: Json, overrides: readonly (string | Overr
   const result = JSON.parse(JSON.stringify(config)) as Json
   for (const item of overrides) {
     const { path, value } = typeof item === 'string' ? parseOverride(item) : item
+    if (path.some((part) => unsafeKeys.has(part)))
+      throw new Error(`--set ${path.join('.')}: not a setting name`)
     let node: Json = result
     for (const part of path.slice(0, -1)) {
       const child = node[part]

@@ -1,11 +1,25 @@
 import { createHash } from 'node:crypto'
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
-import { dirname } from 'node:path'
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs'
+import { dirname, join } from 'node:path'
 
 /**
  * The on-disk checkpoint: a small JSON header (metadata + tensor table + a SHA-256 of the data) and the
  * raw little-endian tensor bytes. Written atomically: temporary file, fsync, rename, fsync of the folder,
- * so a crash leaves either the old checkpoint or the new one, never half of one.
+ * so a crash leaves either the old checkpoint or the new one, never half of one. With `keepPrevious`
+ * the one it replaces stays as `<name>.prev.ckpt`: a checkpoint damaged later (a full disk, a bad
+ * copy) then costs one interval, not the run.
  */
 const MAGIC = 'CHASE-CKPT-1\n'
 
@@ -36,7 +50,21 @@ function dtypeOf(data: StoredArray): DType {
   return 'uint8'
 }
 
-export function writeCheckpoint<Meta>(path: string, contents: CheckpointContents<Meta>): number {
+/** Where the checkpoint that `path` replaced is kept. */
+export function previousCheckpointPath(path: string): string {
+  return path.endsWith('.ckpt') ? `${path.slice(0, -'.ckpt'.length)}.prev.ckpt` : `${path}.prev`
+}
+
+export interface WriteCheckpointOptions {
+  /** Keep the file being replaced as `previousCheckpointPath(path)`. */
+  readonly keepPrevious?: boolean
+}
+
+export function writeCheckpoint<Meta>(
+  path: string,
+  contents: CheckpointContents<Meta>,
+  options: WriteCheckpointOptions = {},
+): number {
   const entries: TensorEntry[] = []
   const chunks: Uint8Array[] = []
   let offset = 0
@@ -74,9 +102,93 @@ export function writeCheckpoint<Meta>(path: string, contents: CheckpointContents
     throw new Error(`Could not write checkpoint ${path}: ${(error as Error).message}`)
   }
   closeSync(fd)
+  if (options.keepPrevious && existsSync(path)) {
+    // A hard link, then a rename: at every instant both the current file and a previous one exist.
+    const previous = previousCheckpointPath(path)
+    const link = `${previous}.${process.pid}.tmp`
+    rmSync(link, { force: true })
+    linkSync(path, link)
+    renameSync(link, previous)
+  }
   renameSync(temporary, path)
   syncFolder(dirname(path))
   return written
+}
+
+/** Removes temporaries that a killed writer left (`<name>.<pid>.tmp`); returns their names. */
+export function removeStaleTemporaries(folder: string): string[] {
+  let names: string[]
+  try {
+    names = readdirSync(folder)
+  } catch {
+    return []
+  }
+  const stale = names.filter((name) => /\.ckpt\.\d+\.tmp$/.test(name))
+  for (const name of stale) rmSync(join(folder, name), { force: true })
+  return stale
+}
+
+interface Header<Meta> {
+  meta: Meta
+  tensors: TensorEntry[]
+  sha256: string
+}
+
+const unusable = (path: string, why: string) =>
+  new Error(`Checkpoint ${path} is unusable (${why}); resume from an earlier one or start over.`)
+
+function parseHeader<Meta>(path: string, bytes: Buffer): Header<Meta> {
+  let header: Header<Meta>
+  try {
+    header = JSON.parse(bytes.toString()) as Header<Meta>
+  } catch (error) {
+    throw unusable(path, `damaged header: ${(error as Error).message}`)
+  }
+  if (typeof header !== 'object' || header === null || !Array.isArray(header.tensors))
+    throw unusable(path, 'damaged header')
+  return header
+}
+
+/** The metadata alone (which step the file holds), read without loading the tensors. */
+export function readCheckpointMeta<Meta>(path: string): Meta {
+  let fd: number
+  try {
+    fd = openSync(path, 'r')
+  } catch (error) {
+    throw new Error(`Cannot read checkpoint ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`)
+  }
+  try {
+    const start = Buffer.alloc(MAGIC.length + 4)
+    if (
+      readSync(fd, start, 0, start.length, 0) < start.length ||
+      start.subarray(0, MAGIC.length).toString() !== MAGIC
+    )
+      throw unusable(path, 'not a Chase Workbench checkpoint')
+    const header = Buffer.alloc(start.readUInt32LE(MAGIC.length))
+    if (readSync(fd, header, 0, header.length, start.length) < header.length)
+      throw unusable(path, 'truncated header')
+    return parseHeader<Meta>(path, header).meta
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * Reads `path`, or, when it is missing or damaged, the previous checkpoint kept beside it; says which
+ * it used and why it skipped the newer one.
+ */
+export function readCheckpointOrPrevious<Meta>(path: string): {
+  contents: CheckpointContents<Meta>
+  path: string
+  skipped: string | null
+} {
+  try {
+    return { contents: readCheckpoint<Meta>(path), path, skipped: null }
+  } catch (error) {
+    const previous = previousCheckpointPath(path)
+    if (!existsSync(previous)) throw error
+    return { contents: readCheckpoint<Meta>(previous), path: previous, skipped: (error as Error).message }
+  }
 }
 
 export function readCheckpoint<Meta>(path: string): CheckpointContents<Meta> {
@@ -86,17 +198,13 @@ export function readCheckpoint<Meta>(path: string): CheckpointContents<Meta> {
   } catch (error) {
     throw new Error(`Cannot read checkpoint ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`)
   }
-  const corrupt = (why: string) =>
-    new Error(`Checkpoint ${path} is unusable (${why}); resume from an earlier one or start over.`)
-  if (file.subarray(0, MAGIC.length).toString() !== MAGIC) throw corrupt('not a Chase Workbench checkpoint')
+  const corrupt = (why: string) => unusable(path, why)
+  if (file.byteLength < MAGIC.length + 4 || file.subarray(0, MAGIC.length).toString() !== MAGIC)
+    throw corrupt('not a Chase Workbench checkpoint')
   const headerLength = file.readUInt32LE(MAGIC.length)
   const dataStart = MAGIC.length + 4 + headerLength
   if (dataStart > file.byteLength) throw corrupt('truncated header')
-  const header = JSON.parse(file.subarray(MAGIC.length + 4, dataStart).toString()) as {
-    meta: Meta
-    tensors: TensorEntry[]
-    sha256: string
-  }
+  const header = parseHeader<Meta>(path, file.subarray(MAGIC.length + 4, dataStart))
   const data = file.subarray(dataStart)
   const hash = createHash('sha256')
   const tensors = new Map<string, StoredTensor>()

@@ -76,7 +76,13 @@ export async function setUpRun(request: TrainingRequest, emitter: EventEmitter):
 
   let progress = freshProgress()
   if (request.resumeFrom) {
-    progress = loadTrainingState(request.resumeFrom, parts)
+    progress = loadTrainingState(request.resumeFrom, parts, (why, used) =>
+      emitter.send({
+        type: 'log',
+        level: 'warn',
+        message: `${why} Resuming from the previous one, ${used}.`,
+      }),
+    )
     emitter.send({
       type: 'log',
       level: 'info',

@@ -48,7 +48,14 @@ export async function trainingLoop(
   let last: EpochEvaluation | null = null
   const save = (): void => {
     progress.elapsedSeconds = (performance.now() - started) / 1000
-    const bytes = saveTrainingState(paths.checkpoint, request.runId, parts, progress)
+    const window = { loss: windowLoss, correct: windowCorrect, images: windowImages }
+    const bytes = saveTrainingState(
+      paths.checkpoint,
+      request.runId,
+      parts,
+      { ...progress, window },
+      { keepPrevious: true },
+    )
     emitter.send({
       type: 'checkpoint',
       step: progress.step,
@@ -57,9 +64,9 @@ export async function trainingLoop(
       bytes,
     })
   }
-  let windowLoss = 0
-  let windowCorrect = 0
-  let windowImages = 0
+  let windowLoss = progress.window?.loss ?? 0
+  let windowCorrect = progress.window?.correct ?? 0
+  let windowImages = progress.window?.images ?? 0
   const rate = new RateMeter()
 
   while (progress.step < cadence.totalSteps) {

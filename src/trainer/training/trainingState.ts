@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { BatchStreamState } from '../data'
-import { readCheckpoint, writeCheckpoint, type StoredTensor } from '../runtime/checkpointFile'
+import { readCheckpointOrPrevious, writeCheckpoint, type StoredTensor } from '../runtime/checkpointFile'
 import type { TrainingParts } from './trainingParts'
 
 /** Where the run stands, everything a checkpoint needs besides tensors. */
@@ -13,6 +13,11 @@ export interface TrainingProgress {
   best: BestSoFar | null
   elapsedSeconds: number
   imagesSeen: number
+  /**
+   * The loss/accuracy window under way when the checkpoint was written, so the first point after a
+   * resume averages the same steps an uninterrupted run would (not a partial window, seen as a spike).
+   */
+  window?: { loss: number; correct: number; images: number }
 }
 
 export interface BestSoFar {
@@ -39,6 +44,7 @@ export function saveTrainingState(
   runId: string,
   parts: TrainingParts,
   progress: TrainingProgress,
+  options: { keepPrevious?: boolean } = {},
 ): number {
   const tensors = new Map<string, StoredTensor>()
   for (const [name, variable] of parts.params) {
@@ -56,12 +62,21 @@ export function saveTrainingState(
   for (const [name, alive] of Object.entries(engineState.alive))
     tensors.set(`alive/${name}`, { shape: [alive.length], data: alive })
   const meta: CheckpointMeta = { version: 1, runId, progress, trainingFlops: engineState.trainingFlops }
-  return writeCheckpoint(path, { meta, tensors })
+  return writeCheckpoint(path, { meta, tensors }, options)
 }
 
-/** Restores what `saveTrainingState` wrote into freshly built parts; returns the saved progress. */
-export function loadTrainingState(path: string, parts: TrainingParts): TrainingProgress {
-  const { meta, tensors } = readCheckpoint<CheckpointMeta>(path)
+/**
+ * Restores what `saveTrainingState` wrote into freshly built parts; returns the saved progress. A damaged
+ * file falls back to the previous checkpoint kept beside it, and `onFallback` says so.
+ */
+export function loadTrainingState(
+  path: string,
+  parts: TrainingParts,
+  onFallback?: (why: string, used: string) => void,
+): TrainingProgress {
+  const read = readCheckpointOrPrevious<CheckpointMeta>(path)
+  if (read.skipped !== null) onFallback?.(read.skipped, read.path)
+  const { meta, tensors } = read.contents
   if (meta.version !== 1)
     throw new Error(`Checkpoint ${path} has format version ${meta.version}; this workbench reads 1.`)
   const momentum = new Map<string, Float32Array>()

@@ -10,6 +10,8 @@ describe('access checks', () => {
     expect(['127.0.0.1', '::1', 'localhost', '127.0.1.1'].every(isLoopback)).toBe(true)
     expect(isLoopback('0.0.0.0')).toBe(false)
     expect(isLoopback('192.168.1.2')).toBe(false)
+    expect(isLoopback('127.attacker.example')).toBe(false)
+    expect(isLoopback('127.0.0.1.nip.io')).toBe(false)
   })
 
   it('accepts the token from the query, a bearer header or the cookie, and nothing else', () => {

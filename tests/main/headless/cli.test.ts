@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { main } from '../../../src/main/headless/cli'
 import { trainCommand } from '../../../src/main/headless/commands/train'
@@ -71,7 +73,17 @@ describe('CLI commands', () => {
       ['--preset', 'quick-fashion-mnist', '--db', 'workbench.db', '--json'],
       io,
     )
-    await new Promise((r) => setTimeout(r, 1500))
+    // Interrupt once the run has trained a little (a fixed sleep is too short on a loaded machine).
+    const reader = () =>
+      RunStore.open({ dbPath: join(t.dir, 'workbench.db'), dataDir: t.dir }, { readonly: true })
+    for (let i = 0; i < 600; i++) {
+      await new Promise((r) => setTimeout(r, 100))
+      if (!existsSync(join(t.dir, 'workbench.db'))) continue
+      const store = reader()
+      const step = store.listRuns({ limit: 1, offset: 0, includeArchived: true }).runs[0]?.progress?.step ?? 0
+      store.close()
+      if (step >= 20) break
+    }
     interrupt()
     expect(await training).toBe(130)
     const stopped = JSON.parse(io.out().trim())

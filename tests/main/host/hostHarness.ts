@@ -21,6 +21,8 @@ export interface FixtureBehaviour {
   hangOnStop?: boolean
   invalidAtStart?: number
   noReady?: boolean
+  realCheckpoints?: boolean
+  dieAfterCheckpointAt?: number
 }
 
 export function fixtureLauncher(behaviour: FixtureBehaviour = {}) {

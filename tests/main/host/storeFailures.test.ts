@@ -100,7 +100,11 @@ describe('run store failures', () => {
     await host.close(1000)
     const again = testHost(t.dir, { steps: 60, stepMs: 1, keys: 1, checkpointEvery: 20 })
     cleanups.push(() => again.close(1000))
-    expect(again.store.getSummary(run.id)!.status).toBe('interrupted')
+    // It ended for a reason the user can act on (issue #12: not a bare "interrupted").
+    expect(again.store.getSummary(run.id)).toMatchObject({
+      status: 'failed',
+      failure: { reason: 'disk-full' },
+    })
     again.supervisor.resume(run.id)
     expect((await again.supervisor.waitFor(run.id)).status).toBe('completed')
     expect(again.store.integrityCheck()).toBe('ok')

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readCheckpoint } from '../../../src/trainer/runtime/checkpointFile'
+import type { TrainerToHost } from '../../../src/shared/protocol/trainerMessages'
 import { startTrainer, tinyConfig } from '../../support/trainerProcess'
 
 describe('exact resume', () => {
@@ -28,6 +29,13 @@ describe('exact resume', () => {
     expect((await resumed.exited).code).toBe(0)
     const firstStep = resumed.messages.find((m) => m.type === 'progress')
     expect(firstStep).toMatchObject({ step: 16 })
+    // The first loss point after the resume averages steps 13–16, as the uninterrupted run's does.
+    const lossAt = (messages: readonly TrainerToHost[], step: number) =>
+      messages
+        .flatMap((m) => (m.type === 'metrics' ? m.points : []))
+        .find((p) => p.key === 'train/loss' && p.step === step)?.value
+    expect(lossAt(resumed.messages, 16)).toBeDefined()
+    expect(lossAt(resumed.messages, 16)).toBe(lossAt(straight.messages, 16))
 
     const a = readCheckpoint<{ progress: { step: number } }>(join(straightDir, 'checkpoint.ckpt'))
     const b = readCheckpoint<{ progress: { step: number } }>(join(killedDir, 'checkpoint.ckpt'))
