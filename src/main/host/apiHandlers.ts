@@ -139,7 +139,7 @@ function buildHandlers({ store, supervisor, systemInfo, datasets }: ApiHandlerDe
     'runs.subscribe': (r, { client }) => {
       const run = store.requireSummary(r.runId)
       client.subscribedRuns.add(r.runId)
-      return { run }
+      return { run, seq: supervisor.hub.lastSeq(r.runId) }
     },
     'runs.unsubscribe': (r, { client }) => {
       client.subscribedRuns.delete(r.runId)

@@ -19,6 +19,8 @@ import type {
   TrainerToHost,
 } from '../../shared/protocol/trainerMessages'
 import { api } from '../api/workbench'
+import { RunSeqTracker } from '../live/runSeqTracker'
+import { snapshotPages } from '../live/snapshotPages'
 import { useConnectionStore } from './connection'
 import { useRunsStore } from './runs'
 
@@ -39,6 +41,11 @@ export interface LogLine {
 
 // Redraws at most this often however fast messages arrive (the trainer sends up to ~10/s).
 const redrawIntervalMs = 400
+// History is read in answers of at most this many snapshots (each a few MB at paper scale), newest first,
+// keeping about `snapshotColumns` over the run: enough columns for any screen, full detail on zoom.
+const snapshotColumns = 1_000
+const snapshotsPerPage = 50
+const metricPoints = 5_000
 
 /**
  * One run as its dashboard shows it: the stored history first, then the live messages on top. The same
@@ -53,7 +60,10 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
   const backend = shallowRef<BackendReport | null>(null)
   const result = shallowRef<RunResult | null>(null)
   const failure = ref<string | null>(null)
+  /** True until the run and its curves are shown. */
   const loading = ref(false)
+  /** True while older snapshots are still being read (the newest show first). */
+  const snapshotsLoading = ref(false)
   const error = ref<string | null>(null)
   const series = shallowRef(markRaw(new Map<string, LiveSeries>()))
   const snapshots = shallowRef<LayerSnapshot[]>(markRaw([]))
@@ -68,7 +78,15 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
     runId.value ? (runs.byId.get(runId.value) ?? detail.value) : null,
   )
 
-  let buffer: TrainerToHost[] | null = null
+  // Live messages wait here while the store is being read, then apply on top of what it returned.
+  let buffer: { seq: number; message: TrainerToHost }[] | null = null
+  // Null until the subscription answers with the sequence number it starts after.
+  let tracker: RunSeqTracker | null = null
+  let lastEventId = 0
+  let reading = false
+  let readAgain = false
+  // Until the newest history page is in, snapshots come from it, not from catch-up reads.
+  let snapshotHistoryPending = true
   let stopListening: (() => void) | null = null
   let redrawTimer: ReturnType<typeof setTimeout> | undefined
   let generation = 0
@@ -105,15 +123,10 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
         }
         scheduleRedraw()
         break
-      case 'layerSnapshot': {
-        const last = snapshots.value[snapshots.value.length - 1]
-        if (last && message.step <= last.step) break
-        snapshots.value.push(
-          markRaw({ step: message.step, layers: message.layers, densities: message.densities }),
-        )
-        scheduleRedraw()
+      case 'layerSnapshot':
+        if (insertSnapshot({ step: message.step, layers: message.layers, densities: message.densities }))
+          scheduleRedraw()
         break
-      }
       case 'channelEvent':
         if (!channelEvents.value.some((e) => e.step === message.step)) {
           channelEvents.value = [...channelEvents.value, message].sort((a, b) => a.step - b.step)
@@ -151,10 +164,163 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
     }
   }
 
+  /** Keeps snapshots ordered by step, once each: live ones append, history pages fill in before them. */
+  function insertSnapshot(snapshot: LayerSnapshot): boolean {
+    const list = snapshots.value
+    const last = list[list.length - 1]
+    if (!last || snapshot.step > last.step) {
+      list.push(markRaw(snapshot))
+      return true
+    }
+    let lo = 0
+    let hi = list.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (list[mid]!.step < snapshot.step) lo = mid + 1
+      else hi = mid
+    }
+    if (list[lo]?.step === snapshot.step) return false
+    list.splice(lo, 0, markRaw(snapshot))
+    return true
+  }
+
   function onPush(event: PushEvent): void {
-    if (event.type !== 'runMessage' || event.runId !== runId.value) return
-    if (buffer) buffer.push(event.message)
-    else apply(event.message)
+    if ((event.type !== 'runMessage' && event.type !== 'runGap') || event.runId !== runId.value) return
+    if (event.type === 'runGap') {
+      // Held back by the host because we were slow: read that stretch from the store.
+      tracker?.skipThrough(event.toSeq)
+      void catchUp()
+      return
+    }
+    if (!tracker) {
+      buffer?.push({ seq: event.seq, message: event.message })
+      return
+    }
+    const verdict = tracker.observe(event.seq)
+    if (verdict === 'stale') return
+    if (buffer) {
+      buffer.push({ seq: event.seq, message: event.message })
+      if (verdict === 'gap') readAgain = true
+      return
+    }
+    if (verdict === 'gap') {
+      // Apply this one only after the missed ones are read, so every series stays in step order.
+      buffer = [{ seq: event.seq, message: event.message }]
+      void catchUp()
+      return
+    }
+    apply(event.message)
+  }
+
+  /** The subscription answered: what waited before it is either in the coming reads or follows it. */
+  function startTracking(afterSeq: number): void {
+    tracker = new RunSeqTracker(afterSeq)
+    const waiting = buffer ?? []
+    buffer = []
+    for (const entry of waiting) {
+      const verdict = tracker.observe(entry.seq)
+      if (verdict === 'stale') continue
+      if (verdict === 'gap') readAgain = true
+      buffer.push(entry)
+    }
+  }
+
+  /** Applies what waited during a read (the store answer may hold some of it: `apply` skips those by step). */
+  function drainBuffer(): void {
+    const pending = buffer ?? []
+    buffer = null
+    for (const { message } of pending) apply(message)
+    triggerRef(series)
+    triggerRef(snapshots)
+    version.value++
+  }
+
+  async function readEvents(token: number): Promise<boolean> {
+    const client = api()
+    const id = runId.value!
+    for (;;) {
+      const { events } = await client.call('runs.events', {
+        runId: id,
+        kinds: [...dashboardEventKinds],
+        afterId: lastEventId,
+        limit: 10_000,
+      })
+      if (token !== generation) return false
+      // A catch-up may re-read log lines that also came live.
+      const seen = lastEventId > 0 ? new Set(logs.value.map((l) => l.message)) : null
+      for (const event of events) {
+        if (seen && event.message.type === 'log' && seen.has(event.message.message)) continue
+        applyHistoryEvent(event)
+      }
+      if (events.length) lastEventId = events[events.length - 1]!.id
+      if (events.length < 10_000) return true
+    }
+  }
+
+  /** Reads from the store what live messages may have missed: points after what each series holds. */
+  async function readMissed(token: number): Promise<boolean> {
+    const client = api()
+    const id = runId.value!
+    const known = [...series.value.entries()]
+    const fromStep = known.length ? Math.min(...known.map(([key]) => lastStep(key))) + 1 : 0
+    const { keys } = await client.call('runs.metricKeys', { runId: id })
+    const unknown = keys.map((k) => k.key).filter((key) => !series.value.has(key))
+    const last = snapshots.value[snapshots.value.length - 1]
+    const [recent, added, newer, run] = await Promise.all([
+      known.length
+        ? client.call('runs.metrics', { runId: id, keys: known.map(([key]) => key), fromStep })
+        : { series: [] },
+      unknown.length
+        ? client.call('runs.metrics', { runId: id, keys: unknown, maxPoints: metricPoints })
+        : { series: [] },
+      snapshotHistoryPending
+        ? { snapshots: [] }
+        : client.call('runs.layerSnapshots', {
+            runId: id,
+            fromStep: last ? last.step + 1 : 0,
+            maxSnapshots: snapshotColumns,
+          }),
+      client.call('runs.get', { runId: id }),
+    ])
+    if (token !== generation) return false
+    for (const s of [...recent.series, ...added.series]) {
+      apply({
+        type: 'metrics',
+        points: s.steps.map((step, i) => ({ key: s.key, step, value: s.values[i]! })),
+      })
+    }
+    for (const snapshot of newer.snapshots) insertSnapshot(snapshot)
+    if (run.progress) progress.value = run.progress
+    return readEvents(token)
+  }
+
+  /** One read at a time; a gap seen during one makes it read once more before live messages apply. */
+  async function catchUp(): Promise<void> {
+    if (!runId.value) return
+    if (reading) {
+      readAgain = true
+      return
+    }
+    reading = true
+    buffer ??= []
+    const token = generation
+    try {
+      await finishReads(token, true)
+    } catch (e) {
+      if (token === generation) error.value = e instanceof Error ? e.message : String(e)
+    } finally {
+      if (token === generation) reading = false
+    }
+  }
+
+  async function finishReads(token: number, missed: boolean): Promise<boolean> {
+    readAgain = readAgain || missed
+    while (readAgain) {
+      readAgain = false
+      if (!(await readMissed(token))) return false
+    }
+    drainBuffer()
+    return true
   }
 
   function applyHistoryEvent(event: RunEvent): void {
@@ -190,6 +356,10 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
     version.value++
   }
 
+  /**
+   * Shows a run progressively: the run and its curves first, then the event log, then snapshot history
+   * newest first in small answers, while live messages keep arriving (numbered, so none is lost).
+   */
   async function open(id: string): Promise<void> {
     close()
     const token = ++generation
@@ -197,14 +367,16 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
     reset()
     loading.value = true
     buffer = []
+    reading = true
     stopListening = api().onEvent(onPush)
     try {
       const client = api()
-      await client.call('runs.subscribe', { runId: id as RunId })
-      const [run, metrics, layerSnapshots] = await Promise.all([
+      const { seq } = await client.call('runs.subscribe', { runId: id as RunId })
+      if (token !== generation) return
+      startTracking(seq)
+      const [run, metrics] = await Promise.all([
         client.call('runs.get', { runId: id as RunId }),
-        client.call('runs.metrics', { runId: id as RunId, maxPoints: 5_000 }),
-        client.call('runs.layerSnapshots', { runId: id as RunId, maxSnapshots: 1_000 }),
+        client.call('runs.metrics', { runId: id as RunId, maxPoints: metricPoints }),
       ])
       if (token !== generation) return
       detail.value = run
@@ -218,40 +390,57 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
       const map = new Map<string, LiveSeries>()
       for (const s of metrics.series) map.set(s.key, { steps: s.steps.slice(), values: s.values.slice() })
       series.value = markRaw(map)
-      snapshots.value = markRaw(layerSnapshots.snapshots.map((s) => markRaw(s)))
-      let afterId = 0
-      for (;;) {
-        const { events } = await client.call('runs.events', {
-          runId: id as RunId,
-          kinds: [...dashboardEventKinds],
-          afterId,
-          limit: 10_000,
-        })
-        if (token !== generation) return
-        for (const event of events) applyHistoryEvent(event)
-        if (events.length < 10_000) break
-        afterId = events[events.length - 1]!.id
-      }
-      const pending = buffer ?? []
-      buffer = null
-      for (const message of pending) apply(message)
-      triggerRef(series)
-      triggerRef(snapshots)
       version.value++
+      loading.value = false
+      if (!(await readEvents(token))) return
+      if (!(await finishReads(token, false))) return
+      reading = false
+      snapshotsLoading.value = true
+      await readSnapshotHistory(token, Math.max(run.progress?.step ?? 0, lastMetricStep()))
     } catch (e) {
-      if (token === generation) error.value = e instanceof Error ? e.message : String(e)
-      buffer = null
+      if (token === generation) {
+        error.value = e instanceof Error ? e.message : String(e)
+        buffer = null
+        reading = false
+      }
     } finally {
-      if (token === generation) loading.value = false
+      if (token === generation) {
+        loading.value = false
+        snapshotsLoading.value = false
+      }
     }
   }
 
+  function lastMetricStep(): number {
+    let last = 0
+    for (const key of series.value.keys()) last = Math.max(last, lastStep(key))
+    return last
+  }
+
+  async function readSnapshotHistory(token: number, lastStepSeen: number): Promise<void> {
+    const client = api()
+    for (const page of snapshotPages(lastStepSeen, snapshotColumns, snapshotsPerPage)) {
+      const answer = await client.call('runs.layerSnapshots', { runId: runId.value!, ...page })
+      if (token !== generation) return
+      for (const snapshot of answer.snapshots) insertSnapshot(snapshot)
+      snapshotHistoryPending = false
+      triggerRef(snapshots)
+      version.value++
+    }
+  }
+
+  /** Leaving a dashboard lets its data go (a long run holds tens of MB in the page). */
   function close(): void {
     generation++
     const id = runId.value
     stopListening?.()
     stopListening = null
     buffer = null
+    tracker = null
+    lastEventId = 0
+    reading = false
+    readAgain = false
+    snapshotHistoryPending = true
     clearTimeout(redrawTimer)
     redrawTimer = undefined
     if (id)
@@ -259,6 +448,9 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
         .call('runs.unsubscribe', { runId: id })
         .catch(() => undefined)
     runId.value = null
+    reset()
+    loading.value = false
+    snapshotsLoading.value = false
   }
 
   // After a reconnect the host has forgotten our subscription: reload, which subscribes again.
@@ -280,6 +472,7 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
     result,
     failure,
     loading,
+    snapshotsLoading,
     error,
     series,
     snapshots,

@@ -86,8 +86,11 @@ export const workbenchMethods = {
     }),
     z.object({ events: z.array(RunEvent) }),
   ),
-  /** Start receiving `runMessage` push events of this run (until unsubscribe or disconnect). */
-  'runs.subscribe': method(ByRun, z.object({ run: RunSummary })),
+  /**
+   * Start receiving `runMessage` push events of this run (until unsubscribe or disconnect). `seq` is the
+   * last message sent before the subscription: reads made after it include everything up to it.
+   */
+  'runs.subscribe': method(ByRun, z.object({ run: RunSummary, seq: z.number().int().min(0) })),
   'runs.unsubscribe': method(ByRun, z.object({ runId: RunId })),
   'runs.pause': method(ByRun, RunSummary),
   /**
