@@ -12,13 +12,19 @@ const maxBufferedBytes = 16 * 1024 * 1024
  * One WebSocket client: JSON request frames in, a reply for each (an error reply for anything malformed,
  * never a crash), and pushed events for everything and for the runs it subscribed to.
  */
-export function serveConnection(socket: WebSocket, host: Host, logger: HostLogger, peer: string): void {
+export function serveConnection(
+  socket: WebSocket,
+  host: Host,
+  logger: HostLogger,
+  peer: string,
+  options: { readonly maxBufferedBytes?: number } = {},
+): void {
   const send = (frame: ServerFrame) => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame))
   }
   const gate = createLiveGate({
     bufferedBytes: () => socket.bufferedAmount,
-    maxBufferedBytes,
+    maxBufferedBytes: options.maxBufferedBytes ?? maxBufferedBytes,
     send: (event) => send({ type: 'event', event }),
   })
   const client = host.hub.connect((event) => gate.offer(event))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { RunSeqTracker } from '../../../src/renderer/live/runSeqTracker'
+import { RunSeqTracker } from '../../../src/shared/live/runSeqTracker'
 
 describe('RunSeqTracker', () => {
   it('accepts the next number, skips old ones and reports a jump as a gap', () => {

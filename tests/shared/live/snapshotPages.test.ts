@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { snapshotPages } from '../../../src/renderer/live/snapshotPages'
+import { snapshotPages } from '../../../src/shared/live/snapshotPages'
 
 describe('snapshotPages', () => {
   it('covers every step once, newest first, the newest page open-ended', () => {
