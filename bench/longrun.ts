@@ -69,7 +69,7 @@ try {
       shell: 'headless',
     })
     longRunIds = host.store
-      .listRuns({ experiment: 'longrun', limit: 10 })
+      .listRuns({ experiment: 'longrun', limit: 10, offset: 0, includeArchived: true })
       .runs.map((r) => r.id)
       .reverse()
     await host.close()
