@@ -1,9 +1,10 @@
 import type { WorkbenchClient } from '../api/client'
+import { unpackSnapshot } from '../api/packedSnapshots'
 import type { PushEvent } from '../api/pushEvents'
 import type { LayerSnapshot, RunDetail, RunEvent, RunEventKind, RunId } from '../api/runRecords'
 import type { TrainerToHost } from '../protocol/trainerMessages'
 import { RunSeqTracker } from './runSeqTracker'
-import { snapshotPages } from './snapshotPages'
+import { SnapshotPager } from './snapshotPages'
 
 /** A metric series being filled, in step order. */
 export interface FeedSeries {
@@ -217,10 +218,12 @@ export class RunFeed {
         : { series: [] },
       this.snapshotHistoryPending
         ? { snapshots: [] }
-        : client.call('runs.layerSnapshots', {
+        : client.call('runs.packedSnapshots', {
             runId,
             fromStep: last ? last.step + 1 : 0,
             maxSnapshots: this.options.snapshotColumns ?? 1_000,
+            // What the live messages would have brought: exact values.
+            encoding: 'f32',
           }),
       client.call('runs.get', { runId }),
     ])
@@ -231,7 +234,7 @@ export class RunFeed {
         points: s.steps.map((step, i) => ({ key: s.key, step, value: s.values[i]! })),
       })
     }
-    for (const snapshot of newer.snapshots) this.insertSnapshot(snapshot)
+    for (const snapshot of newer.snapshots) this.insertSnapshot(unpackSnapshot(snapshot))
     if (run.progress) this.options.onMessage({ type: 'progress', ...run.progress })
     return this.readEvents(true)
   }
@@ -268,15 +271,21 @@ export class RunFeed {
   }
 
   private async readSnapshotHistory(lastStepSeen: number): Promise<void> {
-    const pages = snapshotPages(
+    const pager = new SnapshotPager(
       lastStepSeen,
       this.options.snapshotColumns ?? 1_000,
-      this.options.snapshotsPerPage ?? 50,
+      this.options.snapshotsPerPage ?? 12,
     )
-    for (const page of pages) {
-      const answer = await this.client.call('runs.layerSnapshots', { runId: this.runId, ...page })
+    for (let page = pager.next(); page; page = pager.next()) {
+      // History is for display: 16 bits a value is finer than any colour scale.
+      const answer = await this.client.call('runs.packedSnapshots', {
+        runId: this.runId,
+        ...page,
+        encoding: 'u16',
+      })
       if (this.closed) return
-      for (const snapshot of answer.snapshots) this.insertSnapshot(snapshot)
+      pager.record(answer.snapshots.length)
+      for (const snapshot of answer.snapshots) this.insertSnapshot(unpackSnapshot(snapshot))
       this.snapshotHistoryPending = false
       this.options.onChange('snapshots')
     }

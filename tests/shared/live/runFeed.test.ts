@@ -58,7 +58,7 @@ function connect(url: string) {
   }
   const transport: WebSocketTransport = createWebSocketTransport({
     url,
-    timeoutMs: 60_000,
+    timeoutMs: 180_000,
     WebSocketImpl: KeptWebSocket as unknown as WebSocketClass,
   })
   cleanups.push(() => transport.close())
@@ -121,56 +121,61 @@ async function expectSameAsStore(host: Host, runId: RunId, feed: RunFeed) {
 }
 
 describe('RunFeed over the WebSocket transport', () => {
-  it('opened late, with a stalled client the host holds back: every point arrives, read back after the gap', async () => {
-    const { host, url } = await serve(64 * 1024)
-    const run = host.supervisor.create({ config: presetConfig('paper-vgg19-cifar100'), name: 'live' })
-    await until('the run to be under way', () => stepOf(host, run.id) >= 300)
-    const client = connect(url)
-    const { feed, started, following } = follow(client.client, run.id)
-    await following
-    // The case: a big answer (every snapshot so far, tens of MB) sits in the host's queue of a
-    // client that reads slowly (a frozen tab: here it stops reading) while live messages arrive.
-    const socket = client.socket()
-    socket.pause()
-    // Several, to outgrow what the loopback's kernel buffers absorb (tens of MB).
-    const bigAnswers = Array.from({ length: 4 }, () =>
-      client.client.call('runs.layerSnapshots', { runId: run.id }),
-    )
-    const pausedAt = stepOf(host, run.id)
-    await until(
-      'the run to move on',
-      () => stepOf(host, run.id) >= Math.min(pausedAt + 500, shape.totalSteps),
-    )
-    socket.resume()
-    for (const answer of await Promise.all(bigAnswers)) expect(answer.snapshots.length).toBeGreaterThan(10)
-    await started
-    await expectSameAsStore(host, run.id, feed)
-    expect(client.gaps.length).toBeGreaterThan(0)
-    feed.close()
-  })
+  it(
+    'opened late, with a stalled client the host holds back: every point arrives, read back after the gap',
+    { timeout: 300_000 },
+    async () => {
+      const { host, url } = await serve(64 * 1024)
+      const run = host.supervisor.create({ config: presetConfig('paper-vgg19-cifar100'), name: 'live' })
+      await until('the run to be under way', () => stepOf(host, run.id) >= 300)
+      const client = connect(url)
+      const { feed, started, following } = follow(client.client, run.id)
+      await following
+      // The case: a big answer (every snapshot so far, tens of MB) sits in the host's queue of a
+      // client that reads slowly (a frozen tab: here it stops reading) while live messages arrive.
+      const socket = client.socket()
+      socket.pause()
+      const bigAnswer = client.client.call('runs.layerSnapshots', { runId: run.id })
+      const pausedAt = stepOf(host, run.id)
+      await until(
+        'the run to move on',
+        () => stepOf(host, run.id) >= Math.min(pausedAt + 500, shape.totalSteps),
+      )
+      socket.resume()
+      expect((await bigAnswer).snapshots.length).toBeGreaterThan(10)
+      await started
+      await expectSameAsStore(host, run.id, feed)
+      expect(client.gaps.length).toBeGreaterThan(0)
+      feed.close()
+    },
+  )
 
-  it('a killed connection reconnects and the reopened feed ends equal to the store', async () => {
-    const { host, url } = await serve(16 * 1024 * 1024)
-    const run = host.supervisor.create({ config: presetConfig('paper-vgg19-cifar100'), name: 'live' })
-    await until('the run to be under way', () => stepOf(host, run.id) >= 1_500)
-    const client = connect(url)
-    const first = follow(client.client, run.id)
-    await first.started
-    const reopened = new Promise<void>((resolve) => {
-      let closed = false
-      client.transport.onStateChange((state) => {
-        if (state === 'closed') closed = true
-        if (state === 'open' && closed) resolve()
+  it(
+    'a killed connection reconnects and the reopened feed ends equal to the store',
+    { timeout: 300_000 },
+    async () => {
+      const { host, url } = await serve(16 * 1024 * 1024)
+      const run = host.supervisor.create({ config: presetConfig('paper-vgg19-cifar100'), name: 'live' })
+      await until('the run to be under way', () => stepOf(host, run.id) >= 1_500)
+      const client = connect(url)
+      const first = follow(client.client, run.id)
+      await first.started
+      const reopened = new Promise<void>((resolve) => {
+        let closed = false
+        client.transport.onStateChange((state) => {
+          if (state === 'closed') closed = true
+          if (state === 'open' && closed) resolve()
+        })
       })
-    })
-    client.socket().terminate()
-    await reopened
-    // What the dashboard does after a reconnect: open the run again.
-    first.stop()
-    first.feed.close()
-    const second = follow(client.client, run.id)
-    await second.started
-    await expectSameAsStore(host, run.id, second.feed)
-    second.feed.close()
-  })
+      client.socket().terminate()
+      await reopened
+      // What the dashboard does after a reconnect: open the run again.
+      first.stop()
+      first.feed.close()
+      const second = follow(client.client, run.id)
+      await second.started
+      await expectSameAsStore(host, run.id, second.feed)
+      second.feed.close()
+    },
+  )
 })
