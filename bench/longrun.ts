@@ -20,6 +20,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { startServer } from '../src/main/headless/server'
+import type { RunId } from '../src/shared/api'
 import { createHost } from '../src/main/host/host'
 import { presetConfig } from '../src/shared/config/presets'
 import { connectClient, openFeed } from './longrun/feedClient'
@@ -100,7 +101,8 @@ try {
     const watcher = connectClient(url)
     const other = connectClient(url)
     await other.client.call('system.info', {})
-    for (const [i, runId] of longRunIds.entries()) {
+    /** Runs `work` while the other client asks for one run every 20 ms; returns its round trips. */
+    const whilePinging = async <T>(work: () => Promise<T>) => {
       const roundTrips: number[] = []
       let pinging = true
       const pings = (async () => {
@@ -111,17 +113,45 @@ try {
           await new Promise((r) => setTimeout(r, 20))
         }
       })()
-      const opened = openFeed(watcher.client, runId)
-      const curves = await opened.curvesMs
-      const complete = await opened.completeMs
+      const result = await work()
       pinging = false
       await pings
-      const label = `run ${i + 1} (${opened.feed.snapshots.length} snapshots)`
-      report(`${label}: first curves`, curves / 1000, 's', 1)
-      report(`${label}: every snapshot loaded`, complete / 1000, 's', i === 0 ? 2 : 4)
-      report(`${label}: other client's round trip, p95`, quantile(roundTrips, 0.95), 'ms', 100)
-      report(`${label}: other client's round trip, max`, Math.max(...roundTrips), 'ms', null)
-      opened.close()
+      return { result, roundTrips }
+    }
+    for (const [i, runId] of longRunIds.entries()) {
+      // Reference, same host, same moment: how the dashboard loaded before (one JSON answer of every
+      // snapshot, validated number by number, beside the run and its curves).
+      const before = await whilePinging(async () => {
+        const t = performance.now()
+        const [, , answer] = await Promise.all([
+          watcher.client.call('runs.get', { runId: runId as RunId }),
+          watcher.client.call('runs.metrics', { runId: runId as RunId, maxPoints: 5_000 }),
+          watcher.client.call('runs.layerSnapshots', { runId: runId as RunId, maxSnapshots: 1_000 }),
+        ])
+        return { ms: performance.now() - t, snapshots: answer.snapshots.length }
+      })
+      const now = await whilePinging(async () => {
+        const opened = openFeed(watcher.client, runId)
+        const curves = await opened.curvesMs
+        const complete = await opened.completeMs
+        opened.close()
+        return { curves, complete, snapshots: opened.feed.snapshots.length }
+      })
+      const label = `run ${i + 1} (${now.result.snapshots} snapshots)`
+      report(`${label}: first curves`, now.result.curves / 1000, 's', 1)
+      report(`${label}: every snapshot loaded`, now.result.complete / 1000, 's', i === 0 ? 2 : 4)
+      report(`${label}: reference, first anything (old one-answer load)`, before.result.ms / 1000, 's', null)
+      report(`${label}: first curves, ratio to reference`, now.result.curves / before.result.ms, 'x', null)
+      report(
+        `${label}: every snapshot, ratio to reference`,
+        now.result.complete / before.result.ms,
+        'x',
+        null,
+      )
+      report(`${label}: other client's round trip, p95`, quantile(now.roundTrips, 0.95), 'ms', 100)
+      report(`${label}: other client's round trip, max`, Math.max(...now.roundTrips), 'ms', null)
+      report(`${label}: reference round trip, p95`, quantile(before.roundTrips, 0.95), 'ms', null)
+      report(`${label}: reference round trip, max`, Math.max(...before.roundTrips), 'ms', null)
     }
     watcher.transport.close()
     other.transport.close()
