@@ -92,6 +92,8 @@ try {
     [resolve('bin/chase-workbench'), 'serve', '--port', String(port), '--db', join(storeDir, 'workbench.db')],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   )
+  // Never leave the server behind, even when this script dies of an error.
+  process.once('exit', () => serve.kill())
   try {
     await new Promise<void>((ready, fail) => {
       serve.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('serving at') && ready())
