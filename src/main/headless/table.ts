@@ -21,3 +21,18 @@ export function shortDate(ms: number | null): string {
   const two = (n: number) => String(n).padStart(2, '0')
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`
 }
+
+/** Joins `items` with ", " into lines of at most `width` characters, later lines indented by `indent`. */
+export function wrapList(items: readonly string[], width: number, indent: string): string {
+  const lines: string[] = []
+  let line = ''
+  for (const [i, item] of items.entries()) {
+    const piece = i < items.length - 1 ? `${item},` : item
+    if (line && line.length + 1 + piece.length > width) {
+      lines.push(line)
+      line = piece
+    } else line = line ? `${line} ${piece}` : piece
+  }
+  if (line) lines.push(line)
+  return lines.join(`\n${indent}`)
+}

@@ -3,22 +3,31 @@ import { ApiError } from '../../shared/api/apiError'
 import { WireRequest, type ServerFrame } from '../../shared/api/wire'
 import type { Host } from '../host/host'
 import type { HostLogger } from '../host/logger'
+import { createLiveGate } from './liveGate'
 
-/** Above this many unsent bytes, a slow client stops receiving live trainer messages (it can re-read them). */
+/** Above this many unsent bytes, a slow client's live trainer messages are held back (see liveGate). */
 const maxBufferedBytes = 16 * 1024 * 1024
 
 /**
  * One WebSocket client: JSON request frames in, a reply for each (an error reply for anything malformed,
  * never a crash), and pushed events for everything and for the runs it subscribed to.
  */
-export function serveConnection(socket: WebSocket, host: Host, logger: HostLogger, peer: string): void {
+export function serveConnection(
+  socket: WebSocket,
+  host: Host,
+  logger: HostLogger,
+  peer: string,
+  options: { readonly maxBufferedBytes?: number } = {},
+): void {
   const send = (frame: ServerFrame) => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame))
   }
-  const client = host.hub.connect((event) => {
-    if (event.type === 'runMessage' && socket.bufferedAmount > maxBufferedBytes) return
-    send({ type: 'event', event })
+  const gate = createLiveGate({
+    bufferedBytes: () => socket.bufferedAmount,
+    maxBufferedBytes: options.maxBufferedBytes ?? maxBufferedBytes,
+    send: (event) => send({ type: 'event', event }),
   })
+  const client = host.hub.connect((event) => gate.offer(event))
   const fail = (id: WireRequest['id'] | null, error: ApiError) =>
     send({ type: 'response', id, ok: false, error: error.toBody() })
 
@@ -57,6 +66,10 @@ export function serveConnection(socket: WebSocket, host: Host, logger: HostLogge
       },
     )
   })
-  socket.on('close', () => client.close())
-  socket.on('error', () => client.close())
+  const end = () => {
+    gate.close()
+    client.close()
+  }
+  socket.on('close', end)
+  socket.on('error', end)
 }

@@ -132,6 +132,10 @@ function buildHandlers({ store, supervisor, systemInfo, datasets }: ApiHandlerDe
       existing(r.runId)
       return { snapshots: store.series.layerSnapshots(r.runId, r) }
     },
+    'runs.packedSnapshots': (r) => {
+      existing(r.runId)
+      return { snapshots: store.series.packedLayerSnapshots(r.runId, r, r.encoding) }
+    },
     'runs.events': (r) => {
       existing(r.runId)
       return { events: store.series.events(r.runId, r) }
@@ -139,7 +143,7 @@ function buildHandlers({ store, supervisor, systemInfo, datasets }: ApiHandlerDe
     'runs.subscribe': (r, { client }) => {
       const run = store.requireSummary(r.runId)
       client.subscribedRuns.add(r.runId)
-      return { run }
+      return { run, seq: supervisor.hub.lastSeq(r.runId) }
     },
     'runs.unsubscribe': (r, { client }) => {
       client.subscribedRuns.delete(r.runId)

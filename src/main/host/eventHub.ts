@@ -1,4 +1,6 @@
 import type { PushEvent } from '../../shared/api/pushEvents'
+import type { RunId } from '../../shared/api/runRecords'
+import type { TrainerToHost } from '../../shared/protocol/trainerMessages'
 
 /** One connected client (a window, a WebSocket, the CLI): what it hears and which runs it follows. */
 export interface ClientSession {
@@ -12,6 +14,7 @@ export interface ClientSession {
  */
 export class EventHub {
   private readonly clients = new Set<{ session: ClientSession; deliver: (event: PushEvent) => void }>()
+  private readonly runSeqs = new Map<string, number>()
 
   connect(deliver: (event: PushEvent) => void): ClientSession {
     const session: ClientSession = {
@@ -32,6 +35,18 @@ export class EventHub {
         // A client that cannot take an event (closed socket) must not stop the others from getting it.
       }
     }
+  }
+
+  /** Numbers the run's message (so a client can see a gap) and sends it to the run's subscribers. */
+  publishRunMessage(runId: RunId, message: TrainerToHost): void {
+    const seq = this.lastSeq(runId) + 1
+    this.runSeqs.set(runId, seq)
+    this.publish({ type: 'runMessage', runId, seq, message })
+  }
+
+  /** The number of the run's last published message (0 before the first). */
+  lastSeq(runId: string): number {
+    return this.runSeqs.get(runId) ?? 0
   }
 
   hasSubscribers(runId: string): boolean {

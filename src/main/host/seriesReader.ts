@@ -5,6 +5,7 @@ import {
   type MetricSeries,
   type RunEventKind,
 } from '../../shared/api/runRecords'
+import { packLayer, type PackedSnapshot, type SnapshotEncoding } from '../../shared/api/packedSnapshots'
 import { downsampleLttb, evenlySpacedIndices } from './downsample'
 
 export interface MetricQuery {
@@ -26,8 +27,14 @@ export interface EventQuery {
   readonly limit?: number
 }
 
-const floats = (blob: Buffer) =>
-  Array.from(new Float32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4))
+const floatView = (blob: Buffer) => {
+  // A Buffer from SQLite may sit at any offset of its pool; a Float32Array needs 4-byte alignment.
+  const bytes = blob.byteOffset % 4 === 0 ? blob : Buffer.from(blob)
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)
+}
+const floats = (blob: Buffer) => Array.from(floatView(blob))
+const nodeBase64 = (bytes: Uint8Array) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
 
 const stepRange = (from?: number, to?: number) => [from ?? 0, to ?? Number.MAX_SAFE_INTEGER] as const
 
@@ -66,6 +73,48 @@ export class SeriesReader {
       const kept = query.maxPoints ? downsampleLttb(steps, values, query.maxPoints) : { steps, values }
       return { key, steps: kept.steps, values: kept.values, totalPoints: rows.length }
     })
+  }
+
+  /** The same snapshots packed for the wire (see packedSnapshots.ts): no number is walked twice. */
+  packedLayerSnapshots(runId: string, query: SnapshotQuery, encoding: SnapshotEncoding): PackedSnapshot[] {
+    const seq = this.runSeq(runId)
+    if (seq === undefined) return []
+    const layers = this.db.prepare(
+      'SELECT grp, density, umm, alive FROM layer_snapshots WHERE run_seq = ? AND step = ? ORDER BY ord',
+    )
+    const tensors = this.db.prepare(
+      `SELECT tensor, nnz, size, alive_size AS aliveSize FROM tensor_densities WHERE run_seq = ? AND step = ? ORDER BY ord`,
+    )
+    return this.snapshotSteps(seq, query).map((step) => ({
+      step,
+      encoding,
+      layers: (layers.all(seq, step) as { grp: string; density: Buffer; umm: Buffer; alive: Buffer }[]).map(
+        (l) =>
+          packLayer(
+            { group: l.grp, density: floatView(l.density), umm: floatView(l.umm), alive: l.alive },
+            encoding,
+            nodeBase64,
+          ),
+      ),
+      densities: tensors.all(seq, step) as PackedSnapshot['densities'],
+    }))
+  }
+
+  private runSeq(runId: string): number | undefined {
+    return this.db.prepare('SELECT seq FROM runs WHERE id = ?').pluck().get(runId) as number | undefined
+  }
+
+  private snapshotSteps(seq: number, query: SnapshotQuery): number[] {
+    const [from, to] = stepRange(query.fromStep, query.toStep)
+    const steps = this.db
+      .prepare(
+        'SELECT DISTINCT step FROM layer_snapshots WHERE run_seq = ? AND step BETWEEN ? AND ? ORDER BY step',
+      )
+      .pluck()
+      .all(seq, from, to) as number[]
+    return query.maxSnapshots
+      ? evenlySpacedIndices(steps.length, query.maxSnapshots).map((i) => steps[i]!)
+      : steps
   }
 
   layerSnapshots(runId: string, query: SnapshotQuery = {}): LayerSnapshot[] {

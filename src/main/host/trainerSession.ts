@@ -187,7 +187,7 @@ export class TrainerSession {
       const step = 'step' in message ? message.step : null
       flusher.addEvent({ runId, step, kind: message.type, at, message })
     }
-    hub.publish({ type: 'runMessage', runId: asRunId(runId), message })
+    hub.publishRunMessage(asRunId(runId), message)
     if (message.type === 'checkpoint') flusher.flush()
     if (message.type === 'done')
       this.finish('done', null, () => this.context.store.setResult(runId, message.result))

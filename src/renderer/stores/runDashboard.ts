@@ -1,16 +1,9 @@
 import { defineStore } from 'pinia'
 import { computed, markRaw, ref, shallowRef, triggerRef, watch } from 'vue'
-import type {
-  LayerSnapshot,
-  PushEvent,
-  RunDetail,
-  RunEvent,
-  RunId,
-  RunProgress,
-  RunSummary,
-} from '../../shared/api'
+import type { LayerSnapshot, RunDetail, RunEvent, RunId, RunProgress, RunSummary } from '../../shared/api'
 import { dashboardEventKinds } from '../../shared/api/runRecords'
 import { computePlan, type ChasePlan } from '../../shared/chase/plan'
+import { RunFeed, type FeedSeries } from '../../shared/live/runFeed'
 import type {
   BackendReport,
   RunPhase,
@@ -26,10 +19,7 @@ export type ChannelEventMessage = TrainerEvent<'channelEvent'>
 export type MaskUpdateMessage = TrainerEvent<'maskUpdate'>
 
 /** A metric series being filled; plain arrays outside Vue's reactivity (the version counter signals change). */
-export interface LiveSeries {
-  steps: number[]
-  values: number[]
-}
+export type LiveSeries = FeedSeries
 
 export interface LogLine {
   readonly level: 'info' | 'warn' | 'error'
@@ -41,8 +31,9 @@ export interface LogLine {
 const redrawIntervalMs = 400
 
 /**
- * One run as its dashboard shows it: the stored history first, then the live messages on top. The same
- * code path fills both, so a run reopened later looks as it did while it trained.
+ * One run as its dashboard shows it, fed by a `RunFeed`: the run and its curves first, then events and
+ * snapshot history newest first, live messages on top and never lost. A run reopened later looks as it
+ * did while it trained. The page marks `dashboard:curves` and `dashboard:complete` (bench/longrun.ts).
  */
 export const useRunDashboardStore = defineStore('runDashboard', () => {
   const runId = ref<RunId | null>(null)
@@ -53,67 +44,55 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
   const backend = shallowRef<BackendReport | null>(null)
   const result = shallowRef<RunResult | null>(null)
   const failure = ref<string | null>(null)
+  /** True until the run and its curves are shown. */
   const loading = ref(false)
+  /** True while older snapshots are still being read (the newest show first). */
+  const snapshotsLoading = ref(false)
   const error = ref<string | null>(null)
-  const series = shallowRef(markRaw(new Map<string, LiveSeries>()))
-  const snapshots = shallowRef<LayerSnapshot[]>(markRaw([]))
+  const series = shallowRef<ReadonlyMap<string, LiveSeries>>(markRaw(new Map()))
+  const snapshots = shallowRef<readonly LayerSnapshot[]>(markRaw([]))
   const channelEvents = shallowRef<ChannelEventMessage[]>([])
   const maskUpdates = shallowRef<MaskUpdateMessage[]>([])
   const logs = shallowRef<LogLine[]>([])
   /** Grows when the time series change; charts recompute from it. */
   const version = ref(0)
+  /** Grows when snapshots change (the heatmaps redraw only then). */
+  const snapshotVersion = ref(0)
 
   const runs = useRunsStore()
   const summary = computed<RunSummary | null>(() =>
     runId.value ? (runs.byId.get(runId.value) ?? detail.value) : null,
   )
 
-  let buffer: TrainerToHost[] | null = null
+  let feed: RunFeed | null = null
   let stopListening: (() => void) | null = null
   let redrawTimer: ReturnType<typeof setTimeout> | undefined
+  let snapshotsChanged = false
   let generation = 0
 
   function scheduleRedraw(): void {
     if (redrawTimer !== undefined) return
-    redrawTimer = setTimeout(() => {
-      redrawTimer = undefined
-      triggerRef(series)
+    redrawTimer = setTimeout(redraw, redrawIntervalMs)
+  }
+
+  function redraw(): void {
+    clearTimeout(redrawTimer)
+    redrawTimer = undefined
+    triggerRef(series)
+    version.value++
+    if (snapshotsChanged) {
+      snapshotsChanged = false
       triggerRef(snapshots)
-      version.value++
-    }, redrawIntervalMs)
+      snapshotVersion.value++
+    }
   }
 
-  function lastStep(key: string): number {
-    const s = series.value.get(key)
-    return s && s.steps.length ? s.steps[s.steps.length - 1]! : -1
-  }
-
-  /** Applies one trainer message, skipping what the loaded history already holds. */
+  /** Applies a message other than metrics and snapshots (the feed keeps those in step order). */
   function apply(message: TrainerToHost): void {
     switch (message.type) {
       case 'progress':
         progress.value = { ...message }
         break
-      case 'metrics':
-        for (const point of message.points) {
-          // The history may already hold what arrived while it loaded.
-          if (point.step <= lastStep(point.key)) continue
-          let s = series.value.get(point.key)
-          if (!s) series.value.set(point.key, (s = { steps: [], values: [] }))
-          s.steps.push(point.step)
-          s.values.push(point.value)
-        }
-        scheduleRedraw()
-        break
-      case 'layerSnapshot': {
-        const last = snapshots.value[snapshots.value.length - 1]
-        if (last && message.step <= last.step) break
-        snapshots.value.push(
-          markRaw({ step: message.step, layers: message.layers, densities: message.densities }),
-        )
-        scheduleRedraw()
-        break
-      }
       case 'channelEvent':
         if (!channelEvents.value.some((e) => e.step === message.step)) {
           channelEvents.value = [...channelEvents.value, message].sort((a, b) => a.step - b.step)
@@ -151,19 +130,15 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
     }
   }
 
-  function onPush(event: PushEvent): void {
-    if (event.type !== 'runMessage' || event.runId !== runId.value) return
-    if (buffer) buffer.push(event.message)
-    else apply(event.message)
-  }
-
-  function applyHistoryEvent(event: RunEvent): void {
+  function applyHistoryEvent(event: RunEvent, catchUp: boolean): void {
     const message = event.message
     if (message.type === 'status') {
       if (message.failure) failure.value = `${message.failure.reason}: ${message.failure.message}`
       return
     }
     if (message.type === 'log') {
+      // A catch-up re-reads log lines that may also have come live.
+      if (catchUp && logs.value.some((l) => l.message === message.message)) return
       logs.value = [
         ...logs.value.slice(-199),
         { level: message.level, message: message.message, at: event.at },
@@ -171,6 +146,17 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
       return
     }
     apply(message)
+  }
+
+  function showRun(run: RunDetail): void {
+    detail.value = run
+    runs.put(run)
+    progress.value = run.progress
+    result.value = run.result
+    if (run.backendReport) backend.value = run.backendReport
+    if (run.failure) failure.value = `${run.failure.reason}: ${run.failure.message}`
+    const planResult = computePlan(run.config)
+    plan.value = planResult.ok ? planResult.plan : null
   }
 
   function reset(): void {
@@ -188,77 +174,74 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
     maskUpdates.value = []
     logs.value = []
     version.value++
+    snapshotVersion.value++
   }
 
   async function open(id: string): Promise<void> {
     close()
     const token = ++generation
     runId.value = id as RunId
-    reset()
     loading.value = true
-    buffer = []
-    stopListening = api().onEvent(onPush)
+    snapshotsLoading.value = true
+    const client = api()
+    const current = new RunFeed({
+      client,
+      runId: id as RunId,
+      eventKinds: dashboardEventKinds,
+      onRun: showRun,
+      onMessage: (message) => {
+        apply(message)
+        scheduleRedraw()
+      },
+      onHistoryEvent: applyHistoryEvent,
+      onChange: (stage) => {
+        if (stage === 'curves') {
+          loading.value = false
+          redraw()
+          performance.mark('dashboard:curves')
+          return
+        }
+        if (stage === 'snapshots' || stage === 'live') snapshotsChanged = true
+        if (stage === 'complete') {
+          snapshotsLoading.value = false
+          snapshotsChanged = true
+          redraw()
+          performance.mark('dashboard:complete')
+          return
+        }
+        scheduleRedraw()
+      },
+    })
+    feed = current
+    series.value = markRaw(current.series)
+    snapshots.value = markRaw(current.snapshots)
+    stopListening = client.onEvent((event) => current.push(event))
     try {
-      const client = api()
-      await client.call('runs.subscribe', { runId: id as RunId })
-      const [run, metrics, layerSnapshots] = await Promise.all([
-        client.call('runs.get', { runId: id as RunId }),
-        client.call('runs.metrics', { runId: id as RunId, maxPoints: 5_000 }),
-        client.call('runs.layerSnapshots', { runId: id as RunId, maxSnapshots: 1_000 }),
-      ])
-      if (token !== generation) return
-      detail.value = run
-      runs.put(run)
-      progress.value = run.progress
-      result.value = run.result
-      if (run.backendReport) backend.value = run.backendReport
-      if (run.failure) failure.value = `${run.failure.reason}: ${run.failure.message}`
-      const planResult = computePlan(run.config)
-      plan.value = planResult.ok ? planResult.plan : null
-      const map = new Map<string, LiveSeries>()
-      for (const s of metrics.series) map.set(s.key, { steps: s.steps.slice(), values: s.values.slice() })
-      series.value = markRaw(map)
-      snapshots.value = markRaw(layerSnapshots.snapshots.map((s) => markRaw(s)))
-      let afterId = 0
-      for (;;) {
-        const { events } = await client.call('runs.events', {
-          runId: id as RunId,
-          kinds: [...dashboardEventKinds],
-          afterId,
-          limit: 10_000,
-        })
-        if (token !== generation) return
-        for (const event of events) applyHistoryEvent(event)
-        if (events.length < 10_000) break
-        afterId = events[events.length - 1]!.id
-      }
-      const pending = buffer ?? []
-      buffer = null
-      for (const message of pending) apply(message)
-      triggerRef(series)
-      triggerRef(snapshots)
-      version.value++
+      await current.start()
     } catch (e) {
       if (token === generation) error.value = e instanceof Error ? e.message : String(e)
-      buffer = null
     } finally {
-      if (token === generation) loading.value = false
+      if (token === generation) {
+        loading.value = false
+        snapshotsLoading.value = false
+      }
     }
   }
 
+  /** Leaving a dashboard lets its data go (a long run holds tens of MB in the page). */
   function close(): void {
     generation++
-    const id = runId.value
     stopListening?.()
     stopListening = null
-    buffer = null
+    feed?.close()
+    feed = null
     clearTimeout(redrawTimer)
     redrawTimer = undefined
-    if (id)
-      void api()
-        .call('runs.unsubscribe', { runId: id })
-        .catch(() => undefined)
+    snapshotsChanged = false
     runId.value = null
+    reset()
+    loading.value = false
+    snapshotsLoading.value = false
   }
 
   // After a reconnect the host has forgotten our subscription: reload, which subscribes again.
@@ -280,6 +263,7 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
     result,
     failure,
     loading,
+    snapshotsLoading,
     error,
     series,
     snapshots,
@@ -287,6 +271,7 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
     maskUpdates,
     logs,
     version,
+    snapshotVersion,
     open,
     close,
   }

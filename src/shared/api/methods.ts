@@ -5,6 +5,7 @@ import { BenchRequest } from '../protocol/trainerMessages'
 import { ArtifactFile, ArtifactFormat, ExportedNetwork } from './artifactExports'
 import { BenchId, BenchRecord } from './benchRecords'
 import { Comparison } from './comparison'
+import { PackedSnapshot, SnapshotEncoding } from './packedSnapshots'
 import {
   LayerSnapshot,
   MetricSeries,
@@ -77,6 +78,18 @@ export const workbenchMethods = {
     ByRun.extend({ ...StepRange, maxSnapshots: z.number().int().min(1).max(10_000).optional() }),
     z.object({ snapshots: z.array(LayerSnapshot) }),
   ),
+  /**
+   * The same snapshots packed (base64 typed arrays, optionally quantised for display): a fraction of the
+   * size and checked by a header test instead of a walk over every number. The dashboard reads history so.
+   */
+  'runs.packedSnapshots': method(
+    ByRun.extend({
+      ...StepRange,
+      maxSnapshots: z.number().int().min(1).max(10_000).optional(),
+      encoding: SnapshotEncoding.default('u16'),
+    }),
+    z.object({ snapshots: z.array(PackedSnapshot) }),
+  ),
   /** The event log, oldest first; page with `afterId`. */
   'runs.events': method(
     ByRun.extend({
@@ -86,8 +99,11 @@ export const workbenchMethods = {
     }),
     z.object({ events: z.array(RunEvent) }),
   ),
-  /** Start receiving `runMessage` push events of this run (until unsubscribe or disconnect). */
-  'runs.subscribe': method(ByRun, z.object({ run: RunSummary })),
+  /**
+   * Start receiving `runMessage` push events of this run (until unsubscribe or disconnect). `seq` is the
+   * last message sent before the subscription: reads made after it include everything up to it.
+   */
+  'runs.subscribe': method(ByRun, z.object({ run: RunSummary, seq: z.number().int().min(0) })),
   'runs.unsubscribe': method(ByRun, z.object({ runId: RunId })),
   'runs.pause': method(ByRun, RunSummary),
   /**

@@ -9,7 +9,7 @@ import { parseCommandArgs, takeStoreOptions } from '../args'
 import { writeArtifactExport } from '../artifactExport'
 import { openCliStore } from '../cliHost'
 import { UsageError, type Command, type CommandIo } from '../command'
-import { formatTable, percent, shortDate } from '../table'
+import { formatTable, percent, shortDate, wrapList } from '../table'
 
 const usage = `Usage: chase-workbench runs <list|show|export|delete> [options]
 
@@ -117,7 +117,16 @@ function show(store: RunStore, runId: string, io: CommandIo, json: boolean): num
     )
   }
   lines.push(
-    `  checkpoints  ${run.checkpoints.length ? run.checkpoints.map((c) => c.step).join(', ') : 'none'}`,
+    // A long run has a checkpoint per epoch: wrapped, not one 1,000-character line.
+    `  checkpoints  ${
+      run.checkpoints.length
+        ? wrapList(
+            run.checkpoints.map((c) => String(c.step)),
+            86,
+            ' '.repeat(15),
+          )
+        : 'none'
+    }`,
   )
   if (run.tags.length) lines.push(`  tags         ${run.tags.join(', ')}`)
   if (run.notes) lines.push(`  notes        ${run.notes}`)
