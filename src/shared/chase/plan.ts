@@ -12,9 +12,12 @@ import { dstRateAt, type DstRateSchedule } from './dstRate'
 import { layerDensities } from './erk'
 import { explorationSteps, type ExplorationUpdate } from './explorationSchedule'
 import { maskLayout, type MaskedTensor } from './maskLayout'
+import { gpuSupportedRange } from './gpuSupportedRange'
 import { estimateTrainingFlopsRatio, inferenceMacs, type CostTensor } from './planCost'
 import { planIssues, type PlanIssue } from './planChecks'
 import { runLength } from './runLength'
+import { selectionWindow, type SelectionWindow } from './selectionWindow'
+import { lrMilestoneSteps } from '../optim/learningRate'
 import { channelEventTimingOf, explorationTimingOf, resolveTiming, type ChaseTiming } from './timing'
 
 export type { PlanIssue } from './planChecks'
@@ -78,6 +81,10 @@ export interface ChasePlan {
   readonly epochs: number
   readonly totalSteps: number
   readonly timing: ChaseTiming
+  /** Steps after which the step LR schedule decays (milestone epoch × steps per epoch, the official rule). */
+  readonly lrMilestoneSteps: readonly number[]
+  /** The best-checkpoint window at the end of the run. */
+  readonly selectionWindow: SelectionWindow
   readonly layers: readonly PlanLayer[]
   readonly channelGroups: readonly PlanChannelGroup[]
   /** B: the prunable channels (Σ group widths). */
@@ -92,6 +99,11 @@ export interface ChasePlan {
   readonly expectedGpuSupportedMacs: number
   readonly theoreticalRatio: number
   readonly gpuSupportedRatio: number
+  /**
+   * [low, high] GPU-supported ratio between removal in proportion to width and removal from the last
+   * layers first (what the UMM selection does on initial weights); [1, 1] without channel events.
+   */
+  readonly gpuSupportedRatioRange: readonly [number, number]
   /** Training FLOPs (RigL convention) / dense training, under the same assumption. */
   readonly trainingFlopsRatio: number
   /** Choices the plan makes on the user's behalf, in words. */
@@ -219,6 +231,9 @@ export function planForSpec(
     groups.map((g) => [g.name, Math.max(g.minChannels, Math.round(g.channels * (1 - finalSc))) / g.channels]),
   )
   const expected = inferenceMacs(costTensors, (group) => finalKeep.get(group) ?? 1)
+  const range = lastEvent
+    ? gpuSupportedRange(costTensors, groups, lastEvent.targetAliveChannels, denseMacs).ratioRange
+    : ([1, 1] as const)
   const trainingFlopsRatio = estimateTrainingFlopsRatio(costTensors, {
     totalSteps: timing.totalSteps,
     denseForwardMacs: denseMacs,
@@ -242,6 +257,8 @@ export function planForSpec(
     epochs: length.epochs,
     totalSteps: length.totalSteps,
     timing,
+    lrMilestoneSteps: lrMilestoneSteps(config.optim, length.stepsPerEpoch),
+    selectionWindow: selectionWindow(config, length.stepsPerEpoch),
     layers,
     channelGroups: groups,
     baselineChannels,
@@ -261,6 +278,7 @@ export function planForSpec(
     expectedGpuSupportedMacs: expected.gpuSupported,
     theoreticalRatio: denseMacs > 0 ? expected.theoretical / denseMacs : Number.NaN,
     gpuSupportedRatio: denseMacs > 0 ? expected.gpuSupported / denseMacs : Number.NaN,
+    gpuSupportedRatioRange: denseMacs > 0 ? range : [Number.NaN, Number.NaN],
     trainingFlopsRatio,
     notes: planNotes(config, timing, channelsOn),
   }
@@ -280,7 +298,11 @@ function planNotes(config: ExperimentConfig, timing: ChaseTiming, channelsOn: bo
   }
   if (config.sparsity.enabled && config.sparsity.exploration !== 'static')
     notes.push('Prune and grow use exact counts: round(d·N) after a prune, round(dr(s)·N) after a grow.')
-  notes.push('FLOPs estimates assume channel removal spread over the groups in proportion to their width.')
+  notes.push(
+    'Single FLOPs estimates assume channel removal spread over the groups in proportion to their width; ' +
+      'the GPU-supported range runs from that to removal from the last layers first, which is what UMM ' +
+      'selection does on initial weights. A finished run reports the measured ratio.',
+  )
   return notes
 }
 
