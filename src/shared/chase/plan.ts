@@ -8,7 +8,7 @@ import { channelEventTargets, type ChannelEventTarget } from './channelEvents'
 import { channelFloor } from './channelFloors'
 import type { ChannelSparsitySchedule } from './channelSchedule'
 import { softBoundDensityAt, type SoftBoundSchedule } from './densitySchedule'
-import { dstRateAt, type DstRateSchedule } from './dstRate'
+import { dstRateAt } from './dstRate'
 import { layerDensities } from './erk'
 import { explorationSteps, type ExplorationUpdate } from './explorationSchedule'
 import { maskLayout, type MaskedTensor } from './maskLayout'
@@ -18,7 +18,13 @@ import { planIssues, type PlanIssue } from './planChecks'
 import { runLength } from './runLength'
 import { selectionWindow, type SelectionWindow } from './selectionWindow'
 import { lrMilestoneSteps } from '../optim/learningRate'
-import { channelEventTimingOf, explorationTimingOf, resolveTiming, type ChaseTiming } from './timing'
+import {
+  channelEventTimingOf,
+  dstRateScheduleOf,
+  explorationTimingOf,
+  resolveTiming,
+  type ChaseTiming,
+} from './timing'
 
 export type { PlanIssue } from './planChecks'
 
@@ -200,11 +206,7 @@ export function planForSpec(
     endStep: timing.softBoundEndStep,
     shape: config.sparsity.densitySchedule,
   }
-  const dstSchedule: DstRateSchedule = {
-    start: config.sparsity.dstRateStart,
-    end: config.sparsity.dstRateEnd,
-    totalSteps: timing.totalSteps,
-  }
+  const dstSchedule = dstRateScheduleOf(config, timing)
   const densityAfter = (u: { step: number; kind: ExplorationUpdate }) =>
     u.kind === 'soft-bound' ? softBoundDensityAt(u.step, drSchedule) : density
 

@@ -1,4 +1,5 @@
 import { ExperimentConfig, type ExperimentConfigInput } from './experimentConfig'
+import { configForMethod, paperMethods, paperMethodTitles, type PaperMethod } from './paperMethods'
 
 export interface Preset {
   readonly name: string
@@ -6,6 +7,8 @@ export interface Preset {
   /** What it reproduces and what to expect, shown beside the preset picker. */
   readonly description: string
   readonly config: ExperimentConfigInput
+  /** For the rows of the paper's table: the base preset and the method this row trains. */
+  readonly table?: { readonly base: string; readonly method: PaperMethod }
 }
 
 /**
@@ -66,7 +69,7 @@ const resnet50Channels = {
   floorRatio: 0.5,
 } satisfies ExperimentConfigInput['channels']
 
-export const presets: readonly Preset[] = [
+const basePresets: readonly Preset[] = [
   {
     name: 'quick-fashion-mnist',
     title: 'Quick: small CNN on Fashion-MNIST',
@@ -162,6 +165,55 @@ export const presets: readonly Preset[] = [
       channels: resnet50Channels,
     },
   },
+]
+
+/** The bases whose table rows get a preset each: both laptop scales and the paper's VGG-19. */
+const tableBases = ['quick-fashion-mnist', 'quick-cifar10', 'paper-vgg19-cifar100'] as const
+
+const methodDescriptions: Readonly<Record<Exclude<PaperMethod, 'chase'>, string>> = {
+  dense: 'The dense network, no masks, no channel pruning.',
+  'set-layer':
+    'SET: each layer prunes its smallest weights and regrows as many at random; update fraction 0.3 cosine-annealed to 0 at 75 % of the run, then frozen.',
+  'set-global': 'SET with one global magnitude ranking and random regrowth over all layers.',
+  'rigl-layer':
+    'RigL: each layer prunes its smallest weights and regrows the largest dense gradients; fraction 0.3 cosine-annealed to 0 at 75 % of the run, then frozen.',
+  'rigl-global':
+    'RigL with one global magnitude and one global gradient ranking (the official --growth global_gradients).',
+  'rigl-itop':
+    'RigL-ITOP: layer-wise RigL that keeps exploring until the last step (the fraction anneals over the whole run).',
+  mest: 'MEST as the official code runs it: soft memory bound (prune to d·N, grow to dr(s)·N) until T_d, then a frozen topology; no channel pruning.',
+  'chase-sc0': 'Chase without channel pruning: soft bound then classic DST (the table’s Sc = 0 row).',
+  'chase-sc0.3': 'Chase with final channel sparsity Sc = 0.3.',
+  'chase-sc0.4': 'Chase with final channel sparsity Sc = 0.4.',
+  'chase-1.5x':
+    'Chase trained 1.5× longer, every schedule (ΔTp, ΔT, T_d, T_c, window) stretched in proportion.',
+}
+
+function tablePresets(): Preset[] {
+  const rows: Preset[] = []
+  for (const baseName of tableBases) {
+    const base = basePresets.find((p) => p.name === baseName)!
+    for (const method of paperMethods) {
+      if (method === 'chase') continue
+      rows.push({
+        name: `${baseName}--${method}`,
+        title: `${base.title.split(' (')[0]} — ${paperMethodTitles[method]}`,
+        description: `${methodDescriptions[method]} Otherwise as ${baseName}. A row of the paper's table: compare it with the other rows in Compare → paper table.`,
+        config: configForMethod(base.config, method),
+        table: { base: baseName, method },
+      })
+    }
+  }
+  return rows
+}
+
+export const presets: readonly Preset[] = [
+  ...basePresets.map((p) =>
+    (tableBases as readonly string[]).includes(p.name)
+      ? { ...p, table: { base: p.name, method: 'chase' as const } }
+      : p,
+  ),
+  ...tablePresets(),
 ]
 
 export function presetNames(): string[] {
