@@ -215,7 +215,7 @@ export const SparsityConfig = z.strictObject({
 })
 
 export const ChannelSchedule = z.enum(['cubic', 'cosine'])
-export const ChannelScore = z.enum(['umm', 'mm', 'kernel', 'connection'])
+export const ChannelScore = z.enum(['umm', 'mm', 'kernel', 'connection', 'random'])
 
 export const ChannelConfig = z.strictObject({
   enabled: z
@@ -249,7 +249,8 @@ export const ChannelConfig = z.strictObject({
   }),
   score: ChannelScore.default('umm').meta({
     label: 'Channel score',
-    description: 'umm = unmasked mean magnitude (the paper); mm, kernel or connection density.',
+    description:
+      'umm = unmasked mean magnitude (the paper); mm, kernel or connection density; random (a control for experiments).',
   }),
 })
 

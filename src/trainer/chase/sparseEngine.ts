@@ -40,6 +40,8 @@ export * from './sparseEngineTypes'
 
 /** Rng streams at and above this number belong to random regrowth, one per update step. */
 const randomGrowthStream = 1 << 20
+/** Rng streams at and above this number belong to random channel scores, one per event step. */
+const randomChannelStream = 1 << 24
 
 /**
  * The Chase sparse engine: masks for every conv and dense weight, alive vectors for every channel
@@ -72,7 +74,7 @@ export class SparseEngine {
   private readonly softBound: SoftBoundSchedule
   private readonly dstRate: DstRateSchedule
   private readonly channelsOn: boolean
-  private readonly score: ChannelScoreKind
+  private readonly score: ChannelScoreKind | 'random'
   private readonly scope: ExperimentConfig['sparsity']['updateScope']
   private readonly regrowth: ExperimentConfig['sparsity']['regrowth']
   private readonly seed: number
@@ -358,7 +360,7 @@ export class SparseEngine {
     let removed: number[][] = groups.map(() => [])
     let threshold: number | null = null
     if (need > 0) {
-      const scores = this.groups.scores(this.score)
+      const scores = this.score === 'random' ? this.randomChannelScores(step) : this.groups.scores(this.score)
       const selection = selectChannelsToRemove(
         groups.map((g, i) => ({ name: g.name, alive: g.alive, scores: scores[i]!, floor: g.floor })),
         need,
@@ -383,6 +385,12 @@ export class SparseEngine {
         floor: g.floor,
       })),
     }
+  }
+
+  /** The random-choice control of the claims experiment: uniform scores from a stream per event step. */
+  private randomChannelScores(step: number): Float32Array[] {
+    const rng = Rng.fromSeed(this.seed, randomChannelStream + step)
+    return this.groups.list.map((g) => Float32Array.from({ length: g.channels }, () => rng.next()))
   }
 
   /** Counts and costs after masks or alive vectors changed. */
