@@ -282,12 +282,17 @@ export function planForSpec(
     gpuSupportedRatio: denseMacs > 0 ? expected.gpuSupported / denseMacs : Number.NaN,
     gpuSupportedRatioRange: denseMacs > 0 ? range : [Number.NaN, Number.NaN],
     trainingFlopsRatio,
-    notes: planNotes(config, timing, channelsOn),
+    notes: planNotes(config, spec, timing, channelsOn),
   }
   return { ok: true, plan, warnings }
 }
 
-function planNotes(config: ExperimentConfig, timing: ChaseTiming, channelsOn: boolean): string[] {
+function planNotes(
+  config: ExperimentConfig,
+  spec: ModelSpec,
+  timing: ChaseTiming,
+  channelsOn: boolean,
+): string[] {
   const notes: string[] = []
   if (channelsOn) {
     notes.push(
@@ -298,6 +303,11 @@ function planNotes(config: ExperimentConfig, timing: ChaseTiming, channelsOn: bo
   } else if (config.channels.enabled && config.channels.sparsity === 0) {
     notes.push('Channel sparsity is 0: channel pruning is on but removes nothing.')
   }
+  if (channelsOn && spec.channelGroups.some((g) => (g.tied ?? []).length > 0))
+    notes.push(
+      'Prune skip: residual-stream groups come after the block-internal ones, so the GPU-supported range ' +
+        'is a rough guide here, not a bound; the finished run reports the measured ratio.',
+    )
   if (config.sparsity.enabled && config.sparsity.exploration !== 'static')
     notes.push('Prune and grow use exact counts: round(d·N) after a prune, round(dr(s)·N) after a grow.')
   notes.push(
