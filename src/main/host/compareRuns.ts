@@ -33,6 +33,7 @@ export function comparisonRow(run: RunDetail, lastMetrics: Record<string, number
   return {
     runId: run.id,
     ...resultNumbers(r),
+    trainingFlopsRatio: r?.trainingFlopsRatio ?? null,
     parametersSlimmed: r?.parameters.slimmed ?? null,
     imagesPerSecond: r?.imagesPerSecond ?? run.progress?.imagesPerSecond ?? null,
     lastMetrics,

@@ -56,6 +56,9 @@ export const formSections: readonly FormSection[] = [
       'sparsity.finalPhase',
       'sparsity.dstRateStart',
       'sparsity.dstRateEnd',
+      'sparsity.dstRateHorizon',
+      'sparsity.updateScope',
+      'sparsity.regrowth',
     ],
   },
   {

@@ -1,4 +1,5 @@
 import type { ConfigDifference } from '../../shared/api'
+import { meanStd } from '../../shared/stats/meanStd'
 
 /** Settings that do not make two runs a different experiment. */
 const ignoredForGrouping = new Set(['name', 'preset', 'system.seed'])
@@ -27,21 +28,7 @@ export function seedGroups(runCount: number, differences: readonly ConfigDiffere
   }))
 }
 
-export interface MeanStd {
-  readonly mean: number
-  readonly std: number
-  readonly count: number
-}
-
-/** Sample mean and standard deviation (n − 1), ignoring missing values; null when none. */
-export function meanStd(values: readonly (number | null | undefined)[]): MeanStd | null {
-  const present = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v))
-  if (present.length === 0) return null
-  const mean = present.reduce((a, b) => a + b, 0) / present.length
-  const variance =
-    present.length > 1 ? present.reduce((a, v) => a + (v - mean) ** 2, 0) / (present.length - 1) : 0
-  return { mean, std: Math.sqrt(variance), count: present.length }
-}
+export { meanStd, type MeanStd } from '../../shared/stats/meanStd'
 
 /**
  * Mean ± std of several series on the steps of the first one; every other series is read at its last

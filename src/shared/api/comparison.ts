@@ -19,6 +19,8 @@ export const RunComparisonRow = z.object({
   channelSparsity: z.number().nullable(),
   theoreticalFlopsRatio: z.number().nullable(),
   gpuSupportedFlopsRatio: z.number().nullable(),
+  /** Training FLOPs / dense training (RigL convention); null before the run finishes. */
+  trainingFlopsRatio: z.number().nullable(),
   parametersSlimmed: z.number().nullable(),
   durationSeconds: z.number().nullable(),
   imagesPerSecond: z.number().nullable(),

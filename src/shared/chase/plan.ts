@@ -8,14 +8,23 @@ import { channelEventTargets, type ChannelEventTarget } from './channelEvents'
 import { channelFloor } from './channelFloors'
 import type { ChannelSparsitySchedule } from './channelSchedule'
 import { softBoundDensityAt, type SoftBoundSchedule } from './densitySchedule'
-import { dstRateAt, type DstRateSchedule } from './dstRate'
+import { dstRateAt } from './dstRate'
 import { layerDensities } from './erk'
 import { explorationSteps, type ExplorationUpdate } from './explorationSchedule'
 import { maskLayout, type MaskedTensor } from './maskLayout'
+import { gpuSupportedRange } from './gpuSupportedRange'
 import { estimateTrainingFlopsRatio, inferenceMacs, type CostTensor } from './planCost'
 import { planIssues, type PlanIssue } from './planChecks'
 import { runLength } from './runLength'
-import { channelEventTimingOf, explorationTimingOf, resolveTiming, type ChaseTiming } from './timing'
+import { selectionWindow, type SelectionWindow } from './selectionWindow'
+import { lrMilestoneSteps } from '../optim/learningRate'
+import {
+  channelEventTimingOf,
+  dstRateScheduleOf,
+  explorationTimingOf,
+  resolveTiming,
+  type ChaseTiming,
+} from './timing'
 
 export type { PlanIssue } from './planChecks'
 
@@ -78,6 +87,10 @@ export interface ChasePlan {
   readonly epochs: number
   readonly totalSteps: number
   readonly timing: ChaseTiming
+  /** Steps after which the step LR schedule decays (milestone epoch × steps per epoch, the official rule). */
+  readonly lrMilestoneSteps: readonly number[]
+  /** The best-checkpoint window at the end of the run. */
+  readonly selectionWindow: SelectionWindow
   readonly layers: readonly PlanLayer[]
   readonly channelGroups: readonly PlanChannelGroup[]
   /** B: the prunable channels (Σ group widths). */
@@ -92,6 +105,11 @@ export interface ChasePlan {
   readonly expectedGpuSupportedMacs: number
   readonly theoreticalRatio: number
   readonly gpuSupportedRatio: number
+  /**
+   * [low, high] GPU-supported ratio between removal in proportion to width and removal from the last
+   * layers first (what the UMM selection does on initial weights); [1, 1] without channel events.
+   */
+  readonly gpuSupportedRatioRange: readonly [number, number]
   /** Training FLOPs (RigL convention) / dense training, under the same assumption. */
   readonly trainingFlopsRatio: number
   /** Choices the plan makes on the user's behalf, in words. */
@@ -188,11 +206,7 @@ export function planForSpec(
     endStep: timing.softBoundEndStep,
     shape: config.sparsity.densitySchedule,
   }
-  const dstSchedule: DstRateSchedule = {
-    start: config.sparsity.dstRateStart,
-    end: config.sparsity.dstRateEnd,
-    totalSteps: timing.totalSteps,
-  }
+  const dstSchedule = dstRateScheduleOf(config, timing)
   const densityAfter = (u: { step: number; kind: ExplorationUpdate }) =>
     u.kind === 'soft-bound' ? softBoundDensityAt(u.step, drSchedule) : density
 
@@ -219,6 +233,9 @@ export function planForSpec(
     groups.map((g) => [g.name, Math.max(g.minChannels, Math.round(g.channels * (1 - finalSc))) / g.channels]),
   )
   const expected = inferenceMacs(costTensors, (group) => finalKeep.get(group) ?? 1)
+  const range = lastEvent
+    ? gpuSupportedRange(costTensors, groups, lastEvent.targetAliveChannels, denseMacs).ratioRange
+    : ([1, 1] as const)
   const trainingFlopsRatio = estimateTrainingFlopsRatio(costTensors, {
     totalSteps: timing.totalSteps,
     denseForwardMacs: denseMacs,
@@ -242,6 +259,8 @@ export function planForSpec(
     epochs: length.epochs,
     totalSteps: length.totalSteps,
     timing,
+    lrMilestoneSteps: lrMilestoneSteps(config.optim, length.stepsPerEpoch),
+    selectionWindow: selectionWindow(config, length.stepsPerEpoch),
     layers,
     channelGroups: groups,
     baselineChannels,
@@ -261,13 +280,19 @@ export function planForSpec(
     expectedGpuSupportedMacs: expected.gpuSupported,
     theoreticalRatio: denseMacs > 0 ? expected.theoretical / denseMacs : Number.NaN,
     gpuSupportedRatio: denseMacs > 0 ? expected.gpuSupported / denseMacs : Number.NaN,
+    gpuSupportedRatioRange: denseMacs > 0 ? range : [Number.NaN, Number.NaN],
     trainingFlopsRatio,
-    notes: planNotes(config, timing, channelsOn),
+    notes: planNotes(config, spec, timing, channelsOn),
   }
   return { ok: true, plan, warnings }
 }
 
-function planNotes(config: ExperimentConfig, timing: ChaseTiming, channelsOn: boolean): string[] {
+function planNotes(
+  config: ExperimentConfig,
+  spec: ModelSpec,
+  timing: ChaseTiming,
+  channelsOn: boolean,
+): string[] {
   const notes: string[] = []
   if (channelsOn) {
     notes.push(
@@ -278,9 +303,18 @@ function planNotes(config: ExperimentConfig, timing: ChaseTiming, channelsOn: bo
   } else if (config.channels.enabled && config.channels.sparsity === 0) {
     notes.push('Channel sparsity is 0: channel pruning is on but removes nothing.')
   }
+  if (channelsOn && spec.channelGroups.some((g) => (g.tied ?? []).length > 0))
+    notes.push(
+      'Prune skip: residual-stream groups come after the block-internal ones, so the GPU-supported range ' +
+        'is a rough guide here, not a bound; the finished run reports the measured ratio.',
+    )
   if (config.sparsity.enabled && config.sparsity.exploration !== 'static')
     notes.push('Prune and grow use exact counts: round(d·N) after a prune, round(dr(s)·N) after a grow.')
-  notes.push('FLOPs estimates assume channel removal spread over the groups in proportion to their width.')
+  notes.push(
+    'Single FLOPs estimates assume channel removal spread over the groups in proportion to their width; ' +
+      'the GPU-supported range runs from that to removal from the last layers first, which is what UMM ' +
+      'selection does on initial weights. A finished run reports the measured ratio.',
+  )
   return notes
 }
 

@@ -1,6 +1,7 @@
 import type { ExperimentConfig } from '../config/experimentConfig'
 import { durationToSteps } from '../config/duration'
 import { channelEventOffset, type ChannelEventTiming } from './channelEvents'
+import type { DstRateSchedule } from './dstRate'
 import type { ExplorationTiming } from './explorationSchedule'
 
 /** Every Chase period of one run, in optimizer steps (decision 9: configs may say steps, epochs or a fraction). */
@@ -53,5 +54,14 @@ export function channelEventTimingOf(timing: ChaseTiming): ChannelEventTiming {
     offsetSteps: timing.channelEventOffsetSteps,
     endStep: timing.channelEndStep,
     totalSteps: timing.totalSteps,
+  }
+}
+
+/** dst_rate(s): over the whole run (the official Chase code), or reaching its end rate at T_d (RigL's T_end). */
+export function dstRateScheduleOf(config: ExperimentConfig, timing: ChaseTiming): DstRateSchedule {
+  return {
+    start: config.sparsity.dstRateStart,
+    end: config.sparsity.dstRateEnd,
+    totalSteps: config.sparsity.dstRateHorizon === 'phase' ? timing.softBoundEndStep : timing.totalSteps,
   }
 }

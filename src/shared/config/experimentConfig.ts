@@ -145,6 +145,9 @@ export const SparseInit = z.enum(['ERK', 'ER', 'uniform'])
 export const ExplorationMode = z.enum(['soft-bound', 'classic', 'static'])
 export const FinalPhase = z.enum(['classic-dst', 'frozen'])
 export const DensitySchedule = z.enum(['cosine', 'linear'])
+export const UpdateScope = z.enum(['global', 'layer'])
+export const Regrowth = z.enum(['gradient', 'random'])
+export const DstRateHorizon = z.enum(['run', 'phase'])
 
 export const SparsityConfig = z.strictObject({
   enabled: z
@@ -194,11 +197,25 @@ export const SparsityConfig = z.strictObject({
   }),
   dstRateEnd: fraction('sparsity.dstRateEnd')
     .default(0.005)
-    .meta({ label: 'DST rate end', description: 'Classic-DST prune rate at the last step.' }),
+    .meta({ label: 'DST rate end', description: 'Classic-DST prune rate at the end of its horizon.' }),
+  dstRateHorizon: DstRateHorizon.default('run').meta({
+    label: 'DST rate horizon',
+    description:
+      'run = the rate anneals over the whole run (Chase, RigL-ITOP); phase = it reaches the end rate at T_d (RigL’s T_end).',
+  }),
+  updateScope: UpdateScope.default('global').meta({
+    label: 'Prune/grow scope',
+    description:
+      'global = one magnitude and one gradient ranking over all layers (Chase); layer = each layer swaps its own share (SET, RigL). Layer needs classic exploration.',
+  }),
+  regrowth: Regrowth.default('gradient').meta({
+    label: 'Regrowth',
+    description: 'gradient = largest |∂L/∂w| (RigL, Chase); random = uniformly among the zeros (SET).',
+  }),
 })
 
 export const ChannelSchedule = z.enum(['cubic', 'cosine'])
-export const ChannelScore = z.enum(['umm', 'mm', 'kernel', 'connection'])
+export const ChannelScore = z.enum(['umm', 'mm', 'kernel', 'connection', 'random'])
 
 export const ChannelConfig = z.strictObject({
   enabled: z
@@ -232,7 +249,8 @@ export const ChannelConfig = z.strictObject({
   }),
   score: ChannelScore.default('umm').meta({
     label: 'Channel score',
-    description: 'umm = unmasked mean magnitude (the paper); mm, kernel or connection density.',
+    description:
+      'umm = unmasked mean magnitude (the paper); mm, kernel or connection density; random (a control for experiments).',
   }),
 })
 
@@ -321,6 +339,14 @@ export const ExperimentConfig = z
         code: 'custom',
         path: ['optim', 'lrMilestones'],
         message: 'optim.lrMilestones must increase, e.g. [0.5, 0.75]',
+      })
+    }
+    if (config.sparsity.updateScope === 'layer' && config.sparsity.exploration === 'soft-bound') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sparsity', 'updateScope'],
+        message:
+          'sparsity.updateScope "layer" needs sparsity.exploration "classic" (the soft bound is a global budget): set exploration to classic or the scope to global',
       })
     }
     if (config.sparsity.dstRateEnd > config.sparsity.dstRateStart) {

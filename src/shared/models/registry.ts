@@ -19,6 +19,13 @@ const models: Readonly<Record<string, (options: ModelBuildOptions) => ModelSpec>
   resnet18: (o) => resnet(18, o),
   resnet34: (o) => resnet(34, o),
   resnet50: (o) => resnet(50, o),
+  // Prune skip (residualStream.ts): the residual stream's channels are prunable too.
+  'resnet20-prune-skip': (o) => cifarResnet(20, o, true),
+  'resnet32-prune-skip': (o) => cifarResnet(32, o, true),
+  'resnet56-prune-skip': (o) => cifarResnet(56, o, true),
+  'resnet18-prune-skip': (o) => resnet(18, o, true),
+  'resnet34-prune-skip': (o) => resnet(34, o, true),
+  'resnet50-prune-skip': (o) => resnet(50, o, true),
 }
 
 export function modelNames(): string[] {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { MaskEntry } from './maskEntry'
 import { replaceMasks, recountNonzeros } from './maskEntry'
+import type { Rng } from '../../shared/rng'
 import type { GradientMap } from './sgd'
 import { selectLargest, selectSmallest, type Selection } from './selectExtremes'
 
@@ -58,6 +59,38 @@ export function growLargest(
     })
     return selectLargest(scores, k)
   })
+}
+
+/**
+ * Random regrowth (SET, §3.7 `random_growth`): adds exactly `count` zero entries of the alive region drawn
+ * uniformly from `rng`, clamped to the zeros available. The draw covers every entry in tensor order, so
+ * the choice is a function of the rng's state alone.
+ */
+export function growRandom(
+  entries: readonly MaskEntry[],
+  count: number,
+  region: (entry: MaskEntry) => tf.Tensor | null,
+  rng: Rng,
+): MaskChange {
+  const zeros = entries.reduce((sum, e) => sum + e.aliveSize - e.nnz, 0)
+  const k = Math.min(Math.max(0, Math.floor(count)), zeros)
+  if (k === 0) return { count: 0, threshold: null }
+  const draws = entries.map((e) => {
+    const values = new Float32Array(e.layout.size)
+    for (let i = 0; i < values.length; i++) values[i] = rng.next()
+    return values
+  })
+  // A random draw's k-th value says nothing about the weights: no threshold is reported.
+  const change = changeMasks(entries, 1, () => {
+    const scores = entries.map((e, i) => {
+      const alive = region(e)
+      const zero = tf.equal(e.mask, 0)
+      const candidate = alive ? tf.logicalAnd(zero, tf.greater(alive, 0)) : zero
+      return tf.where(candidate, tf.tensor(draws[i]!, [...e.layout.shape]), tf.scalar(-1))
+    })
+    return selectLargest(scores, k)
+  })
+  return { count: change.count, threshold: null }
 }
 
 /** Adds `sign` × the selection to the masks, swaps them in and recounts. */

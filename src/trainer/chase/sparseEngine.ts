@@ -12,15 +12,17 @@ import {
 } from '../../shared/chase/explorationSchedule'
 import { maskLayout } from '../../shared/chase/maskLayout'
 import { planForSpec, type ChasePlan } from '../../shared/chase/plan'
-import { channelEventTimingOf, explorationTimingOf } from '../../shared/chase/timing'
+import { channelEventTimingOf, dstRateScheduleOf, explorationTimingOf } from '../../shared/chase/timing'
 import { TrainingFlopsMeter } from '../../shared/chase/trainingFlops'
 import { ChannelGroups } from './channelGroups'
+import type { ExperimentConfig } from '../../shared/config/experimentConfig'
 import type { ChannelScoreKind } from './channelScores'
 import type { SparseEngineState } from './engineState'
 import { recountNonzeros, replaceMasks, type MaskEntry } from './maskEntry'
 import { sampleMask } from './maskSampling'
 import { readValues } from './readValues'
-import { growLargest, pruneSmallest } from './pruneGrow'
+import { growLargest, growRandom, pruneSmallest, type MaskChange } from './pruneGrow'
+import { Rng } from '../../shared/rng'
 import type { GradientMap } from './sgd'
 import {
   ChasePlanError,
@@ -35,6 +37,11 @@ import {
 } from './sparseEngineTypes'
 
 export * from './sparseEngineTypes'
+
+/** Rng streams at and above this number belong to random regrowth, one per update step. */
+const randomGrowthStream = 1 << 20
+/** Rng streams at and above this number belong to random channel scores, one per event step. */
+const randomChannelStream = 1 << 24
 
 /**
  * The Chase sparse engine: masks for every conv and dense weight, alive vectors for every channel
@@ -67,7 +74,10 @@ export class SparseEngine {
   private readonly softBound: SoftBoundSchedule
   private readonly dstRate: DstRateSchedule
   private readonly channelsOn: boolean
-  private readonly score: ChannelScoreKind
+  private readonly score: ChannelScoreKind | 'random'
+  private readonly scope: ExperimentConfig['sparsity']['updateScope']
+  private readonly regrowth: ExperimentConfig['sparsity']['regrowth']
+  private readonly seed: number
   private meter = new TrainingFlopsMeter()
   private macs: EngineMacs = { dense: 0, theoretical: 0, gpuSupported: 0 }
 
@@ -88,11 +98,10 @@ export class SparseEngine {
       endStep: plan.timing.softBoundEndStep,
       shape: config.sparsity.densitySchedule,
     }
-    this.dstRate = {
-      start: config.sparsity.dstRateStart,
-      end: config.sparsity.dstRateEnd,
-      totalSteps: plan.totalSteps,
-    }
+    this.dstRate = dstRateScheduleOf(config, plan.timing)
+    this.scope = config.sparsity.updateScope
+    this.regrowth = config.sparsity.regrowth
+    this.seed = config.system.seed
     this.channelsOn = plan.channelEvents.length > 0
     this.score = config.channels.score
 
@@ -261,6 +270,13 @@ export class SparseEngine {
   }
 
   private update(step: number, kind: ExplorationUpdate, grads: GradientMap): MaskUpdateData {
+    // Random regrowth draws from a stream of its own per update step, so a resumed run draws the same.
+    const rng = this.regrowth === 'random' ? Rng.fromSeed(this.seed, randomGrowthStream + step) : null
+    const grow = (entries: readonly MaskEntry[], count: number): MaskChange =>
+      rng
+        ? growRandom(entries, count, (entry) => this.groups.region(entry), rng)
+        : growLargest(entries, grads, count, (entry) => this.groups.region(entry))
+    if (this.scope === 'layer') return this.layerUpdate(step, grow)
     const n = this.plan.maskableWeights
     const budget = nonzeroTarget(this.plan.density, n)
     let prune
@@ -281,9 +297,45 @@ export class SparseEngine {
     this.applyMasks()
     const nnzAfterPrune = this.nonzeros()
     // Growth only turns on entries that are 0 with 0 momentum already: no second masking pass needed.
-    const grow = growLargest(this.entries, grads, growTo - nnzAfterPrune, (entry) =>
-      this.groups.region(entry),
+    const grown = grow(this.entries, growTo - nnzAfterPrune)
+    return this.afterUpdate(step, kind, prune, grown, nnzAfterPrune, densityTarget)
+  }
+
+  /**
+   * Layer-wise classic DST (SET, RigL as published, §3.7 `magnitude` death): each tensor swaps
+   * ⌈dst_rate·nnz_l⌉ of its own weights, so every layer keeps its count. No single threshold exists.
+   */
+  private layerUpdate(
+    step: number,
+    grow: (entries: readonly MaskEntry[], count: number) => MaskChange,
+  ): MaskUpdateData {
+    const rate = dstRateAt(step, this.dstRate)
+    const before = this.entries.map((e) => e.nnz)
+    let pruned = 0
+    for (const entry of this.entries)
+      pruned += pruneSmallest([entry], classicPruneCount(rate, entry.nnz)).count
+    this.applyMasks()
+    const nnzAfterPrune = this.nonzeros()
+    let grown = 0
+    this.entries.forEach((entry, i) => (grown += grow([entry], before[i]! - entry.nnz).count))
+    return this.afterUpdate(
+      step,
+      'classic',
+      { count: pruned, threshold: null },
+      { count: grown, threshold: null },
+      nnzAfterPrune,
+      this.plan.density,
     )
+  }
+
+  private afterUpdate(
+    step: number,
+    kind: ExplorationUpdate,
+    prune: MaskChange,
+    grow: MaskChange,
+    nnzAfterPrune: number,
+    densityTarget: number,
+  ): MaskUpdateData {
     this.refreshCosts()
     this.meter.addGradientPass(this.macs.gpuSupported)
     return {
@@ -308,7 +360,7 @@ export class SparseEngine {
     let removed: number[][] = groups.map(() => [])
     let threshold: number | null = null
     if (need > 0) {
-      const scores = this.groups.scores(this.score)
+      const scores = this.score === 'random' ? this.randomChannelScores(step) : this.groups.scores(this.score)
       const selection = selectChannelsToRemove(
         groups.map((g, i) => ({ name: g.name, alive: g.alive, scores: scores[i]!, floor: g.floor })),
         need,
@@ -333,6 +385,12 @@ export class SparseEngine {
         floor: g.floor,
       })),
     }
+  }
+
+  /** The random-choice control of the claims experiment: uniform scores from a stream per event step. */
+  private randomChannelScores(step: number): Float32Array[] {
+    const rng = Rng.fromSeed(this.seed, randomChannelStream + step)
+    return this.groups.list.map((g) => Float32Array.from({ length: g.channels }, () => rng.next()))
   }
 
   /** Counts and costs after masks or alive vectors changed. */

@@ -1,5 +1,6 @@
 import { durationToSteps, type Duration } from '../../shared/config/duration'
 import type { ExperimentConfig } from '../../shared/config/experimentConfig'
+import { selectionWindow } from '../../shared/chase/selectionWindow'
 
 /** How often the loop logs, snapshots and checkpoints, and how the best checkpoint is chosen. */
 export interface RunCadence {
@@ -29,10 +30,7 @@ export function cadenceOf(
     logEvery: config.system.logInterval,
     snapshotEvery: steps(config.system.snapshotInterval),
     checkpointEvery: steps(config.system.checkpointInterval),
-    windowEpochs: Math.max(
-      1,
-      Math.round(durationToSteps(config.selection.window, stepsPerEpoch, epochs) / stepsPerEpoch),
-    ),
+    windowEpochs: selectionWindow(config, stepsPerEpoch).epochs,
     selectOnTest: config.selection.checkpointOn === 'test' || !hasValidation,
   }
 }

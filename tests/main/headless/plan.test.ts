@@ -70,20 +70,34 @@ describe('chase-workbench plan', () => {
     })
     const floors = new Map(plan.layers.filter((l) => l.prunable).map((l) => [l.channels, l.minChannels]))
     expect(Object.fromEntries(floors)).toEqual({ 64: 6, 128: 12, 256: 25, 512: 51 })
-    expect(plan.channelEvents.map((e) => e.step)).toEqual([
-      7500, 15500, 23500, 31500, 39500, 47500, 55500, 63500,
-    ])
+    expect(plan.channelEvents.map((e) => e.step / 475)).toEqual([15, 31, 47, 63, 79, 95, 111, 127])
     expect(plan.channelEvents.map((e) => e.targetAliveChannels)).toEqual([
       4224, 3598, 3146, 2838, 2647, 2545, 2504, 2496,
     ])
     expect(plan.warnings).toEqual([])
   })
 
+  it('puts the end of pruning, the LR milestones and the selection window at the paper epochs', async () => {
+    const { stdout } = await run(['plan', '--preset', 'paper-vgg19-cifar100', '--json'])
+    const plan = JSON.parse(stdout) as PlanJson & {
+      timing: { channelEndStep: number; softBoundEndStep: number }
+      lrMilestoneSteps: number[]
+      selectionWindow: { startStep: number }
+      gpuSupportedRatioRange: [number, number]
+    }
+    expect(plan.timing.channelEndStep / 475).toBe(130)
+    expect(plan.timing.softBoundEndStep / 475).toBe(130)
+    expect(plan.lrMilestoneSteps.map((s) => s / 475)).toEqual([80, 120])
+    expect(plan.selectionWindow.startStep / 475).toBe(130)
+    expect(plan.gpuSupportedRatioRange[0]).toBeCloseTo(0.257, 3)
+    expect(plan.gpuSupportedRatioRange[1]).toBeCloseTo(0.69, 2)
+  })
+
   it('prints a readable table with the layers and the events', async () => {
     const { code, stdout } = await run(['plan', '--preset', 'paper-vgg19-cifar100'])
     expect(code).toBe(0)
     expect(stdout).toMatch(/features\.3\s+3×3×64×64\s+36,864\s+0\.6751\s+yes\s+64\s+6/)
-    expect(stdout).toMatch(/7500\s+15\.79\s+0\.1539\s+4224/)
+    expect(stdout).toMatch(/7125\s+15\.00\s+0\.1539\s+4224/)
     expect(stdout).toMatch(/64 soft-bound updates .* dr 0\.14997 → 0\.10003/)
   })
 

@@ -47,9 +47,9 @@ describe('computePlan for the paper VGG-19/CIFAR-100 preset', () => {
     expect(plan.baselineChannels).toBe(4992)
   })
 
-  it('lists the 8 channel events of the README run', () => {
-    expect(plan.channelEvents.map((e) => e.step)).toEqual([
-      7500, 15500, 23500, 31500, 39500, 47500, 55500, 63500,
+  it('lists the 8 channel events of the README run at its epochs (15, 31, …, 127) and targets', () => {
+    expect(plan.channelEvents.map((e) => e.step / plan.stepsPerEpoch)).toEqual([
+      15, 31, 47, 63, 79, 95, 111, 127,
     ])
     expect(plan.channelEvents.map((e) => e.targetAliveChannels)).toEqual([
       4224, 3598, 3146, 2838, 2647, 2545, 2504, 2496,
@@ -62,14 +62,37 @@ describe('computePlan for the paper VGG-19/CIFAR-100 preset', () => {
     expect(plan.totalSteps).toBe(76_000)
   })
 
-  it('runs 64 soft-bound updates with dr from 0.14997 to 0.10003, then classic DST', () => {
+  it('ends pruning and the soft bound at epoch 130, decays the LR after epochs 80 and 120', () => {
+    expect(plan.timing.channelEndStep).toBe(130 * 475)
+    expect(plan.timing.softBoundEndStep).toBe(130 * 475)
+    expect(plan.lrMilestoneSteps).toEqual([80 * 475, 120 * 475])
+    // The event of epoch 79 comes before the first decay, as in the paper (39,500 < 40,000).
+    expect(plan.channelEvents[4]!.step).toBeLessThan(plan.lrMilestoneSteps[0]!)
+  })
+
+  it('opens the selection window at epoch 130, after the last channel event', () => {
+    expect(plan.selectionWindow).toEqual({ epochs: 30, startEpoch: 130, startStep: 130 * 475 })
+    expect(plan.channelEvents.at(-1)!.step).toBeLessThan(plan.selectionWindow.startStep)
+  })
+
+  it('runs 64 soft-bound updates with dr from 0.14997 to 0.10003, then 16 classic-DST updates', () => {
     expect(plan.updates.softBound).toBe(64)
-    expect(plan.updates.classic).toBe(12)
+    expect(plan.updates.classic).toBe(16)
     const first = plan.densityCurve[0]!
-    expect(first.step).toBe(1000)
+    expect(first.step).toBe(950)
     expect(first.densityAfter).toBeCloseTo(0.14997, 5)
     const lastSoft = plan.densityCurve.filter((p) => p.kind === 'soft-bound').at(-1)!
     expect(lastSoft.densityAfter).toBeCloseTo(0.10003, 5)
+    const classic = plan.densityCurve.filter((p) => p.kind === 'classic')
+    expect(classic[0]!.dstRate).toBeCloseTo(0.04671, 5)
+    expect(classic.at(-1)!.dstRate).toBeCloseTo(0.005, 5)
+  })
+
+  it('shows a GPU-supported range from proportional removal to the late-layers-first 0.69×', () => {
+    const [low, high] = plan.gpuSupportedRatioRange
+    expect(low).toBeCloseTo(plan.gpuSupportedRatio, 12)
+    expect(low).toBeCloseTo(0.257, 3)
+    expect(high).toBeCloseTo(0.69, 2)
   })
 
   it('reports the dense MACs ≈ 398.2 M and ratios below 1', () => {
@@ -78,6 +101,27 @@ describe('computePlan for the paper VGG-19/CIFAR-100 preset', () => {
     expect(plan.theoreticalRatio).toBeLessThan(plan.gpuSupportedRatio)
     expect(plan.trainingFlopsRatio).toBeGreaterThan(0)
     expect(plan.trainingFlopsRatio).toBeLessThan(1)
+  })
+})
+
+describe('computePlan for the paper VGG-19 preset that selects on the test set', () => {
+  const plan = planOf(computePlan(presetConfig('paper-vgg19-cifar100-test-selection')))
+
+  it('holds nothing out and runs the README script step for step', () => {
+    expect(plan.validationImages).toBe(0)
+    expect(plan.totalSteps).toBe(80_000)
+    expect(plan.channelEvents.map((e) => e.step)).toEqual([
+      7500, 15500, 23500, 31500, 39500, 47500, 55500, 63500,
+    ])
+    expect(plan.timing.updateIntervalSteps).toBe(1000)
+    expect(plan.timing.softBoundEndStep).toBe(65_000)
+    expect(plan.lrMilestoneSteps).toEqual([40_000, 60_000])
+    expect(plan.selectionWindow.startStep).toBe(65_000)
+  })
+
+  it('is labelled as selecting on the test set', () => {
+    const config = presetConfig('paper-vgg19-cifar100-test-selection')
+    expect(config.selection.checkpointOn).toBe('test')
   })
 })
 
@@ -107,9 +151,9 @@ describe('computePlan for the paper ResNet-50/CIFAR-100 preset', () => {
     expect(plan.baselineChannels).toBe(7552)
   })
 
-  it('has 65 channel events, the first at step 500 with Sc 0.0114', () => {
+  it('has 65 channel events, the first at epoch 1 with Sc 0.0114', () => {
     expect(plan.channelEvents).toHaveLength(65)
-    expect(plan.channelEvents[0]!.step).toBe(500)
+    expect(plan.channelEvents[0]!.step).toBe(plan.stepsPerEpoch)
     expect(plan.channelEvents[0]!.targetChannelSparsity).toBeCloseTo(0.0114, 4)
   })
 

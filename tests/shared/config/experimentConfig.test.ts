@@ -86,14 +86,14 @@ describe('presets', () => {
     })
     expect(config.sparsity).toMatchObject({ density: 0.1, softBoundIncrement: 0.05, init: 'ERK' })
     expect(config.channels).toMatchObject({ sparsity: 0.5, floorRatio: 0.2, schedule: 'cubic', score: 'umm' })
-    expect(config.channels.interval).toEqual({ value: 8000, unit: 'steps' })
+    expect(config.channels.interval).toEqual({ value: 16, unit: 'epochs' })
     expect(config.system.seed).toBe(41)
   })
 
   it('mirrors the paper ResNet-50 script (ΔT 1000, β 0.5)', () => {
     const config = presetConfig('paper-resnet50-cifar100')
     expect(config.model.arch).toBe('resnet50')
-    expect(config.channels.interval).toEqual({ value: 1000, unit: 'steps' })
+    expect(config.channels.interval).toEqual({ value: 2, unit: 'epochs' })
     expect(config.channels.floorRatio).toBe(0.5)
   })
 

@@ -147,12 +147,15 @@ export function cutProblems(h: Harness): string[] {
           problems.push(`${t.tensor}[${i}] weight is ${weight[i]} on removed channel ${channelOf(i)}`)
       }
     }
-    const producer = layout.get(group.producer)!
-    check(group.producer, (i) => i % producer.outChannels)
-    if (producer.bias) {
-      const bias = h.params.get(producer.bias)!.dataSync()
-      for (const c of dead)
-        if (bias[c] !== 0) problems.push(`${producer.bias}[${c}] is ${bias[c]} on a removed channel`)
+    // Tied producers (prune skip) share the group's channels: each is cut like the producer.
+    for (const name of [group.producer, ...(group.tied ?? [])]) {
+      const producer = layout.get(name)!
+      check(name, (i) => i % producer.outChannels)
+      if (producer.bias) {
+        const bias = h.params.get(producer.bias)!.dataSync()
+        for (const c of dead)
+          if (bias[c] !== 0) problems.push(`${producer.bias}[${c}] is ${bias[c]} on a removed channel`)
+      }
     }
     for (const consumer of group.consumers) {
       const t = layout.get(consumer)!

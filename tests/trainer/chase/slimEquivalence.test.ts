@@ -60,6 +60,13 @@ const cases: Record<string, () => ModelSpec> = {
   'ResNet-like (resnet50 ×1/32)': () =>
     buildModel('resnet50', { input: [8, 8, 3], classes: 10, widthMultiplier: 0.03125 }),
   'conv → flatten → dense': flattenNet,
+  // Prune skip: the residual stream of each stage is one tied group (stem/projection + every conv2/conv3).
+  'prune-skip ResNet-20 (×1/4)': () =>
+    buildModel('resnet20-prune-skip', { input: [8, 8, 3], classes: 10, widthMultiplier: 0.25 }),
+  'prune-skip ResNet-32 (×1/4)': () =>
+    buildModel('resnet32-prune-skip', { input: [8, 8, 3], classes: 10, widthMultiplier: 0.25 }),
+  'prune-skip ResNet-50 (×1/32)': () =>
+    buildModel('resnet50-prune-skip', { input: [8, 8, 3], classes: 10, widthMultiplier: 0.03125 }),
 }
 
 for (const [title, build] of Object.entries(cases)) {
@@ -76,6 +83,22 @@ for (const [title, build] of Object.entries(cases)) {
       expect(h.engine.scalars(20).channelSparsity).toBeGreaterThan(0)
       expect(cutProblems(h)).toEqual([])
     })
+
+    if (title.startsWith('prune-skip'))
+      it('removes residual-stream channels, cut from every producer and consumer of the stage', () => {
+        const streams = h.spec.channelGroups.filter((g) => (g.tied ?? []).length > 0)
+        expect(streams.length).toBeGreaterThan(0)
+        const alive = h.engine.aliveChannels()
+        const removed = streams.reduce((n, g) => n + alive.get(g.name)!.filter((a) => a === 0).length, 0)
+        expect(removed).toBeGreaterThan(0)
+        const slim = slimNetwork(h.spec, h.params, alive)
+        for (const g of streams) {
+          const kept = alive.get(g.name)!.filter((a) => a === 1).length
+          for (const name of [g.producer, ...g.tied!])
+            expect(slim.params.get(`${name}.weight`)!.shape.at(-1), name).toBe(kept)
+        }
+        disposeParameters(slim.params)
+      })
 
     it('gives the same eval-mode logits as the physically slimmed network', () => {
       const slim = slimNetwork(h.spec, h.params, h.engine.aliveChannels())

@@ -264,7 +264,7 @@ describe('SparseEngine determinism, state and memory', () => {
   })
 
   it('scores channels by the configured criterion (all four run and keep the invariants)', () => {
-    for (const score of ['umm', 'mm', 'kernel', 'connection'] as const) {
+    for (const score of ['umm', 'mm', 'kernel', 'connection', 'random'] as const) {
       const h = createHarness(spec, testConfig({ channels: { score } }))
       const records = simulate(h, { last: 20 })
       for (const r of records.filter((r) => r.channelEvent))

@@ -1,4 +1,5 @@
 import type { ChannelGroup, ModelBuildOptions, ModelSpec } from '../modelSpec'
+import { ResidualStreams } from '../residualStream'
 import { SpecBuilder, scaledWidth } from '../specBuilder'
 
 const conv = { bias: false, init: 'kaiming-normal-fan-in' } as const
@@ -9,8 +10,9 @@ const conv = { bias: false, init: 'kaiming-normal-fan-in' } as const
  * downsampling with a 1×1 conv + BN shortcut, global average pool, linear head. Names follow the
  * official module tree (`conv`, `bn`, `blocks.i.conv1`, `blocks.i.shortcut.0`, `fc`). Channel plan:
  * block-internal, conv1 → conv2 with bn1 (the official code crashes on it, §9.10; here it works).
+ * `pruneSkip` adds one group per stage for the residual stream (see residualStream.ts).
  */
-export function cifarResnet(depth: 20 | 32 | 56, options: ModelBuildOptions): ModelSpec {
+export function cifarResnet(depth: 20 | 32 | 56, options: ModelBuildOptions, pruneSkip = false): ModelSpec {
   const perSegment = (depth - 2) / 6
   const b = new SpecBuilder(options.input)
   const groups: ChannelGroup[] = []
@@ -21,6 +23,8 @@ export function cifarResnet(depth: 20 | 32 | 56, options: ModelBuildOptions): Mo
     padding: 1,
   })
   x = b.relu('relu', b.batchNorm('bn', x))
+  const streams = new ResidualStreams()
+  streams.startStream('conv', 'bn', b.channels('conv'))
   let index = 0
   for (const [segment, width] of [16, 32, 64].entries()) {
     const planes = scaledWidth(width, options.widthMultiplier)
@@ -36,7 +40,12 @@ export function cifarResnet(depth: 20 | 32 | 56, options: ModelBuildOptions): Mo
       if (stride !== 1 || b.channels(input) !== planes) {
         const sc = b.conv(`${p}.shortcut.0`, input, { ...conv, out: planes, kernel: 1, stride })
         shortcut = b.batchNorm(`${p}.shortcut.1`, sc)
+        streams.readStream(c1, sc)
+        streams.startStream(sc, `${p}.shortcut.1`, planes)
+      } else {
+        streams.readStream(c1)
       }
+      streams.addToStream(c2)
       x = b.relu(`${p}.relu`, b.add(`${p}.add`, y, shortcut))
       groups.push(b.group(c1, [c2], `${p}.bn1`))
       index += 1
@@ -49,12 +58,13 @@ export function cifarResnet(depth: 20 | 32 | 56, options: ModelBuildOptions): Mo
     init: 'kaiming-normal-fan-in',
     biasInit: 'torch-default',
   })
+  streams.readStream(logits)
   return b.build({
-    name: `resnet${depth}`,
+    name: pruneSkip ? `resnet${depth}-prune-skip` : `resnet${depth}`,
     family: 'cifar-resnet',
     classes: options.classes,
     widthMultiplier: options.widthMultiplier,
     output: logits,
-    channelGroups: groups,
+    channelGroups: pruneSkip ? [...groups, ...streams.groups()] : groups,
   })
 }

@@ -1,4 +1,5 @@
 import type { ChannelGroup, ModelBuildOptions, ModelSpec } from '../modelSpec'
+import { ResidualStreams } from '../residualStream'
 import { SpecBuilder, scaledWidth } from '../specBuilder'
 
 type Block = 'basic' | 'bottleneck'
@@ -18,7 +19,7 @@ const conv = { bias: false, init: 'torch-default' } as const
  * global average. Prunable exactly as the official plan: block-internal widths only (basic: conv1 →
  * conv2 with bn1; bottleneck: conv1 → conv2 with bn1 and conv2 → conv3 with bn2).
  */
-export function resnet(depth: 18 | 34 | 50, options: ModelBuildOptions): ModelSpec {
+export function resnet(depth: 18 | 34 | 50, options: ModelBuildOptions, pruneSkip = false): ModelSpec {
   const { block, blocks } = variants[depth]
   const expansion = block === 'basic' ? 1 : 4
   const b = new SpecBuilder(options.input)
@@ -26,6 +27,9 @@ export function resnet(depth: 18 | 34 | 50, options: ModelBuildOptions): ModelSp
   const stemWidth = scaledWidth(64, options.widthMultiplier)
   let x = b.conv('conv1', b.inputName, { ...conv, out: stemWidth, kernel: 3, padding: 1 })
   x = b.relu('relu1', b.batchNorm('bn1', x))
+  // With prune skip the stem is a group of its own until the first projection starts a stream.
+  const streams = new ResidualStreams()
+  streams.startStream('conv1', 'bn1', stemWidth)
   blocks.forEach((count, stage) => {
     const planes = scaledWidth(64 * 2 ** stage, options.widthMultiplier)
     for (let i = 0; i < count; i++) {
@@ -52,18 +56,24 @@ export function resnet(depth: 18 | 34 | 50, options: ModelBuildOptions): ModelSp
       if (stride !== 1 || b.channels(input) !== planes * expansion) {
         const sc = b.conv(`${p}.shortcut.0`, input, { ...conv, out: planes * expansion, kernel: 1, stride })
         shortcut = b.batchNorm(`${p}.shortcut.1`, sc)
+        streams.readStream(`${p}.conv1`, sc)
+        streams.startStream(sc, `${p}.shortcut.1`, planes * expansion)
+      } else {
+        streams.readStream(`${p}.conv1`)
       }
+      streams.addToStream(block === 'basic' ? `${p}.conv2` : `${p}.conv3`)
       x = b.relu(`${p}.relu`, b.add(`${p}.add`, y, shortcut))
     }
   })
   x = b.globalAvgPool('avgpool', x)
   const logits = b.dense('linear', x, { out: options.classes, bias: false, init: 'torch-default' })
+  streams.readStream(logits)
   return b.build({
-    name: `resnet${depth}`,
+    name: pruneSkip ? `resnet${depth}-prune-skip` : `resnet${depth}`,
     family: 'resnet',
     classes: options.classes,
     widthMultiplier: options.widthMultiplier,
     output: logits,
-    channelGroups: groups,
+    channelGroups: pruneSkip ? [...groups, ...streams.groups()] : groups,
   })
 }
