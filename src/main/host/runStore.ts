@@ -12,6 +12,8 @@ import {
   type RunSummary,
 } from '../../shared/api/runRecords'
 import { BenchStore } from './benchStore'
+import { RemoteRunStore } from './remoteRunStore'
+import { SweepStore } from './sweepStore'
 import { configHash } from './configHash'
 import { runDirFor, type DataPaths } from './dataPaths'
 import type { IngestBatch } from './ingestBatch'
@@ -51,6 +53,8 @@ export interface StatusUpdate {
 export class RunStore {
   readonly series: SeriesReader
   readonly benchmarks: BenchStore
+  readonly sweeps: SweepStore
+  readonly remoteRuns: RemoteRunStore
   private readonly writer: IngestWriter
 
   constructor(
@@ -59,6 +63,8 @@ export class RunStore {
   ) {
     this.series = new SeriesReader(db)
     this.benchmarks = new BenchStore(db)
+    this.sweeps = new SweepStore(db)
+    this.remoteRuns = new RemoteRunStore(db)
     this.writer = new IngestWriter(db)
   }
 
