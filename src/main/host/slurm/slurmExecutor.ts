@@ -54,6 +54,8 @@ export class SlurmExecutor {
   private readonly cli: SlurmCli
   private readonly processes = new Map<string, RemoteTrainerProcess>()
   private readonly autoResubmit = new Set<string>()
+  /** Runs whose session ended (the node said so) while Slurm still lists their job: its final state is awaited. */
+  private readonly settling = new Set<string>()
   private supervisor: RemoteSupervisor | undefined
   private servedUrl: string | undefined
   private timer: NodeJS.Timeout | undefined
@@ -205,6 +207,8 @@ export class SlurmExecutor {
   /** The supervisor's session of a run ended. */
   sessionEnded(runId: string): void {
     this.processes.delete(runId)
+    const state = this.options.store.remoteRuns.get(runId)?.jobState
+    if (state && slurmState(state).alive) this.settling.add(runId)
     if (this.autoResubmit.has(runId) && !this.closed) {
       try {
         this.supervisor?.resume(runId)
@@ -213,7 +217,7 @@ export class SlurmExecutor {
         this.options.logger.error(`run ${runId}: automatic resubmission failed: ${(error as Error).message}`)
       }
     }
-    if (this.processes.size === 0) {
+    if (this.processes.size === 0 && this.settling.size === 0) {
       clearInterval(this.timer)
       this.timer = undefined
     }
@@ -226,6 +230,7 @@ export class SlurmExecutor {
   }
 
   private adopt(runId: string): void {
+    this.settling.delete(runId)
     const process = new RemoteTrainerProcess({
       command: (command) => this.command(runId, command),
       kill: () => this.cancel(runId),
@@ -292,13 +297,25 @@ export class SlurmExecutor {
       .filter(([, process]) => !process.hasExited)
       .map(([runId, process]) => ({ runId, process, remote: store.remoteRuns.get(runId) }))
       .filter((f) => f.remote?.jobId)
-    if (followed.length === 0) return
+    const settling = [...this.settling]
+      .map((runId) => ({ runId, jobId: store.remoteRuns.get(runId)?.jobId }))
+      .filter((s): s is { runId: string; jobId: string } => typeof s.jobId === 'string')
+    if (followed.length === 0 && settling.length === 0) return
     let jobs: Map<string, JobInfo>
     try {
-      jobs = await this.cli.jobs(followed.map((f) => f.remote!.jobId!))
+      jobs = await this.cli.jobs([...followed.map((f) => f.remote!.jobId!), ...settling.map((s) => s.jobId)])
     } catch (error) {
       this.options.logger.warn(`cannot ask Slurm about its jobs: ${(error as Error).message}`)
       return
+    }
+    if (this.closed) return
+    for (const { runId, jobId } of settling) {
+      const info = jobs.get(jobId)
+      // Only while the job is still this run's (a resubmission replaces it).
+      if (store.remoteRuns.get(runId)?.jobId === jobId && info)
+        store.remoteRuns.setJobState(runId, slurmState(info.state).name, info.reason)
+      if (!info || !slurmState(info.state).alive || store.remoteRuns.get(runId)?.jobId !== jobId)
+        this.settling.delete(runId)
     }
     for (const { runId, process, remote } of followed) {
       if (this.processes.get(runId) !== process || process.hasExited) continue
