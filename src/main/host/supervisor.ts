@@ -40,7 +40,8 @@ export interface RemoteExecutor {
   resubmit(runId: string, resumeFrom: string | undefined): void
   /** Host shutdown: forget the sessions, leave the jobs running (the next host follows them). */
   detachAll(): void
-  sessionEnded(runId: string): void
+  /** The session that followed `process` ended (a newer one may already follow the run). */
+  sessionEnded(runId: string, process: TrainerProcess): void
 }
 
 /** A remote trainer may wait in a cluster's queue for days before it says ready. */
@@ -154,7 +155,7 @@ export class Supervisor {
     void session.finished.then(() => {
       if (this.remoteSessions.get(runId) === session) this.remoteSessions.delete(runId)
       unmarkSupervised(runId)
-      this.remote?.sessionEnded(runId)
+      this.remote?.sessionEnded(runId, process)
     })
     session.start()
   }

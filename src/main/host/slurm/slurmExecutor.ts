@@ -205,7 +205,9 @@ export class SlurmExecutor {
   }
 
   /** The supervisor's session of a run ended. */
-  sessionEnded(runId: string): void {
+  sessionEnded(runId: string, process: TrainerProcess): void {
+    // A resume may have adopted a new process for the run already: only the ended one is forgotten.
+    if (this.processes.get(runId) !== process) return
     this.processes.delete(runId)
     const state = this.options.store.remoteRuns.get(runId)?.jobState
     if (state && slurmState(state).alive) this.settling.add(runId)
