@@ -108,6 +108,31 @@ export class SlurmExecutor {
     jobName: string,
     workDir: string,
   ): Promise<void> {
+    // Sessions first: whatever fails below fails these runs with its reason instead of leaving them queued.
+    for (const run of runs) this.adopt(run.runId)
+    try {
+      const scriptPath = this.writeJob(runs, settings, jobName, workDir)
+      const jobId = await this.cli.sbatch(scriptPath)
+      runs.forEach((run, i) => {
+        const auto = this.autoResubmit.delete(run.runId)
+        this.options.store.remoteRuns.submitted(run.runId, runs.length > 1 ? `${jobId}_${i}` : jobId, auto)
+      })
+      this.options.logger.info(`submitted ${runs.length} run(s) to Slurm as job ${jobId} (${scriptPath})`)
+    } catch (error) {
+      for (const run of runs)
+        this.processes
+          .get(run.runId)
+          ?.exit({ code: null, signal: null, reason: 'launch-failed', error: (error as Error).message })
+    }
+  }
+
+  /** One manifest per run (mode 0600: it holds the run's token) and the job script; returns the script. */
+  private writeJob(
+    runs: readonly SubmitRun[],
+    settings: SlurmSettings,
+    jobName: string,
+    workDir: string,
+  ): string {
     const store = this.options.store
     const apiUrl = this.apiUrlFor(settings)
     mkdirSync(workDir, { recursive: true })
@@ -142,22 +167,7 @@ export class SlurmExecutor {
       }),
       { mode: 0o700 },
     )
-    for (const run of runs) this.adopt(run.runId)
-    let jobId: string
-    try {
-      jobId = await this.cli.sbatch(scriptPath)
-    } catch (error) {
-      for (const run of runs)
-        this.processes
-          .get(run.runId)
-          ?.exit({ code: null, signal: null, reason: 'launch-failed', error: (error as Error).message })
-      return
-    }
-    runs.forEach((run, i) => {
-      const auto = this.autoResubmit.delete(run.runId)
-      store.remoteRuns.submitted(run.runId, runs.length > 1 ? `${jobId}_${i}` : jobId, auto)
-    })
-    this.options.logger.info(`submitted ${runs.length} run(s) to Slurm as job ${jobId} (${scriptPath})`)
+    return scriptPath
   }
 
   /** The supervisor resumes a remote run: a new job from its checkpoint. */
@@ -169,12 +179,7 @@ export class SlurmExecutor {
       remote.settings,
       `chase-${runId}`,
       runDir,
-    ).catch((error: unknown) => {
-      this.options.logger.error(`run ${runId}: resubmission failed: ${(error as Error).message}`)
-      this.processes
-        .get(runId)
-        ?.exit({ code: null, signal: null, reason: 'launch-failed', error: (error as Error).message })
-    })
+    )
   }
 
   /** `remote.push`: checks the run's token, stores new messages once, answers with what is stored and the command. */

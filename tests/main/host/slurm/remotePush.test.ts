@@ -162,6 +162,27 @@ describe('remote.push and the Slurm executor, with Slurm scripted', () => {
     expect(host.store.remoteRuns.get(runId)!.submissions).toBe(2)
   })
 
+  it('fails the runs with sbatch’s words when the submission is refused', async () => {
+    const t = tempDataDir()
+    const slurm = scriptedSlurm()
+    slurm.cli.sbatch = () => Promise.reject(new Error('sbatch: error: invalid partition specified: gpu'))
+    const host = testHost(t.dir, {}, { slurm: { cli: slurm.cli } })
+    cleanups.push(t.cleanup, () => host.close(2_000))
+    host.slurm.setServedUrl('http://127.0.0.1:4839/')
+    const sweep = host.sweeps.create({
+      base: tinyConfig(),
+      axes: [{ path: 'system.seed', values: [1, 2] }],
+      combine: 'grid',
+      executor: 'slurm',
+      slurm: { partition: 'gpu', gpusPerTask: 0, cpusPerTask: 1, extraSbatch: [], maxAutoResubmits: 0 },
+    })
+    for (const cell of sweep.cellRecords) {
+      const run = await host.supervisor.waitFor(cell.runId!)
+      expect(run.status).toBe('failed')
+      expect(run.failure?.message).toMatch(/invalid partition specified: gpu/)
+    }
+  })
+
   it('refuses a Slurm sweep when no address for the nodes is known, before creating any run', async () => {
     const t = tempDataDir()
     const host = testHost(t.dir, {}, { slurm: { cli: scriptedSlurm().cli } })
