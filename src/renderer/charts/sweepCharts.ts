@@ -21,6 +21,8 @@ export function seedBandChart(
       s.steps.map((step, k) => [step, s.values[k]!] as [number, number]),
     ),
     lineStyle: { width: 1, opacity: 0.45 },
+    // A metric logged once per epoch has a few points only: show them.
+    showSymbol: s.steps.length <= 20,
   }))
   // The band is two stacked areas: an invisible lower edge, then the 2·std width on top of it.
   series.push(
@@ -48,7 +50,7 @@ export function seedBandChart(
     longLine(
       `mean of ${members.length}`,
       stats.steps.map((s, i) => [s, stats.mean[i]!] as [number, number]),
-      { z: 3 },
+      { z: 3, showSymbol: stats.steps.length <= 20 },
     ),
   )
   return baseChart({
