@@ -22,7 +22,10 @@ import { ConflictError, NotFoundError } from './hostErrors'
 import type { HostLogger } from './logger'
 import type { RunStore } from './runStore'
 import { StoreError } from './storeErrors'
+import { asRunId } from './brands'
 import type { Supervisor } from './supervisor'
+import type { SweepService } from './sweepService'
+import type { SlurmExecutor } from './slurm/slurmExecutor'
 
 /** Who is calling: the connection's subscriptions live here. */
 export interface CallContext {
@@ -40,6 +43,8 @@ export interface ApiHandlerDeps {
   readonly logger: HostLogger
   readonly systemInfo: () => SystemInfo
   readonly datasets: DatasetService
+  readonly sweeps: SweepService
+  readonly slurm: SlurmExecutor
 }
 
 /**
@@ -91,7 +96,7 @@ export class ApiHandlers {
   }
 }
 
-function buildHandlers({ store, supervisor, systemInfo, datasets }: ApiHandlerDeps): {
+function buildHandlers({ store, supervisor, systemInfo, datasets, sweeps, slurm }: ApiHandlerDeps): {
   [M in WorkbenchMethod]: Handler<M>
 } {
   const detail = (runId: string) => {
@@ -203,5 +208,13 @@ function buildHandlers({ store, supervisor, systemInfo, datasets }: ApiHandlerDe
       supervisor.setConcurrency(r.concurrency)
       return { concurrency: supervisor.concurrency }
     },
+    'sweeps.preview': (r) => sweeps.preview(r.spec),
+    'sweeps.create': (r) => sweeps.create(r.spec),
+    'sweeps.list': () => ({ sweeps: sweeps.list() }),
+    'sweeps.get': (r) => sweeps.detail(r.sweepId),
+    'sweeps.stop': (r) => sweeps.stop(r.sweepId, r.cell),
+    'sweeps.resume': (r) => sweeps.resume(r.sweepId, r.cell),
+    'sweeps.delete': (r) => ({ deleted: sweeps.delete(r.sweepId, r.cell).map(asRunId) }),
+    'remote.push': (r) => slurm.receive(r),
   }
 }

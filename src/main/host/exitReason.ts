@@ -15,6 +15,14 @@ const oomPatterns = [
  * process, which the message says.
  */
 export function classifyExit(exit: TrainerExit): RunFailure {
+  if (exit.detail) {
+    const { detail, ...rest } = exit
+    const inner = classifyExit(rest)
+    // A remote job's end is known better by its scheduler than by guessing from a signal.
+    return inner.reason === 'killed'
+      ? { ...inner, message: `${detail}; resume continues from the last checkpoint` }
+      : { ...inner, message: `${detail}: ${inner.message}` }
+  }
   const tail = exit.stderrTail?.trim()
   const lastLines = tail ? `\n${tail.split('\n').slice(-8).join('\n')}` : ''
   const base = { exitCode: exit.code, signal: exit.signal }

@@ -9,6 +9,10 @@ import { appVersion, backendAvailability, hostVersions, machine } from './machin
 import { RunStore } from './runStore'
 import { sweepDeadRuns } from './staleRunSweep'
 import { Supervisor } from './supervisor'
+import { SlurmExecutor } from './slurm/slurmExecutor'
+import type { SlurmCli } from './slurm/slurmCli'
+import { SweepService } from './sweepService'
+import { workbenchBin } from './workbenchBin'
 import type { TrainerLauncher } from './trainerLauncher'
 
 export interface HostOptions {
@@ -24,6 +28,8 @@ export interface HostOptions {
   readonly flush?: FlusherOptions
   readonly stopGraceMs?: number
   readonly readyTimeoutMs?: number
+  /** Slurm commands (tests may pass their own) and how often the jobs are polled. */
+  readonly slurm?: { readonly cli?: SlurmCli; readonly pollIntervalMs?: number }
 }
 
 /** The host core both shells run: the store, the start-up sweep, the supervisor and the API handlers. */
@@ -33,6 +39,9 @@ export interface Host {
   readonly hub: EventHub
   readonly api: ApiHandlers
   readonly datasets: DatasetService
+  readonly sweeps: SweepService
+  /** Follows Slurm runs; `serve` tells it the address the nodes reach this host at. */
+  readonly slurm: SlurmExecutor
   /** Stops trainers with a checkpoint (bounded wait, then kill), flushes and closes the database. */
   close(graceMs?: number): Promise<void>
 }
@@ -62,6 +71,17 @@ export function createHost(options: HostOptions): Host {
     ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
     ...(options.readyTimeoutMs !== undefined ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
   })
+  const slurm = new SlurmExecutor({
+    store,
+    logger,
+    workbenchPath: workbenchBin,
+    ...(options.slurm?.cli ? { cli: options.slurm.cli } : {}),
+    ...(options.slurm?.pollIntervalMs !== undefined ? { pollIntervalMs: options.slurm.pollIntervalMs } : {}),
+  })
+  slurm.attach(supervisor)
+  supervisor.useRemoteExecutor(slurm)
+  slurm.reattach()
+  const sweeps = new SweepService(store, supervisor, slurm)
   const systemInfo = (): SystemInfo => ({
     appVersion,
     shell: options.shell,
@@ -77,7 +97,7 @@ export function createHost(options: HostOptions): Host {
     logger,
     ...(options.datasetLauncher ? { launcher: options.datasetLauncher } : {}),
   })
-  const api = new ApiHandlers({ store, supervisor, logger, systemInfo, datasets })
+  const api = new ApiHandlers({ store, supervisor, logger, systemInfo, datasets, sweeps, slurm })
   let closed: Promise<void> | undefined
   return {
     store,
@@ -85,6 +105,8 @@ export function createHost(options: HostOptions): Host {
     hub,
     api,
     datasets,
+    sweeps,
+    slurm,
     close(graceMs) {
       datasets.shutdown()
       closed ??= supervisor.shutdown(graceMs).finally(() => store.close())

@@ -107,6 +107,37 @@ const steps: readonly string[] = [
   );
   CREATE INDEX benchmarks_by_run ON benchmarks(run_seq);
   `,
+  /* 2: sweeps (a grid of runs) and runs handed to a remote executor (Slurm) */ `
+  CREATE TABLE sweeps (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    spec_json TEXT NOT NULL,
+    executor TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE sweep_cells (
+    sweep_seq INTEGER NOT NULL REFERENCES sweeps(seq) ON DELETE CASCADE,
+    cell INTEGER NOT NULL,
+    values_json TEXT NOT NULL,
+    run_seq INTEGER REFERENCES runs(seq) ON DELETE SET NULL,
+    PRIMARY KEY (sweep_seq, cell)
+  );
+  CREATE INDEX sweep_cells_by_run ON sweep_cells(run_seq);
+  CREATE TABLE remote_runs (
+    run_seq INTEGER PRIMARY KEY REFERENCES runs(seq) ON DELETE CASCADE,
+    executor TEXT NOT NULL,
+    settings_json TEXT NOT NULL,
+    token_hash TEXT NOT NULL,
+    job_id TEXT,
+    job_state TEXT,
+    job_reason TEXT,
+    submissions INTEGER NOT NULL DEFAULT 0,
+    auto_resubmits INTEGER NOT NULL DEFAULT 0,
+    last_seq INTEGER NOT NULL DEFAULT 0,
+    command TEXT NOT NULL DEFAULT 'continue'
+  );
+  `,
 ]
 
 export const schemaVersion = steps.length

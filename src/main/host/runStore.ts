@@ -13,6 +13,8 @@ import {
 } from '../../shared/api/runRecords'
 import { BenchStore } from './benchStore'
 import { retryBusy } from './busyRetry'
+import { RemoteRunStore } from './remoteRunStore'
+import { SweepStore } from './sweepStore'
 import { configHash } from './configHash'
 import { runDirFor, type DataPaths } from './dataPaths'
 import type { IngestBatch } from './ingestBatch'
@@ -52,6 +54,8 @@ export interface StatusUpdate {
 export class RunStore {
   readonly series: SeriesReader
   readonly benchmarks: BenchStore
+  readonly sweeps: SweepStore
+  readonly remoteRuns: RemoteRunStore
   private readonly writer: IngestWriter
 
   constructor(
@@ -60,6 +64,8 @@ export class RunStore {
   ) {
     this.series = new SeriesReader(db)
     this.benchmarks = new BenchStore(db)
+    this.sweeps = new SweepStore(db)
+    this.remoteRuns = new RemoteRunStore(db)
     this.writer = new IngestWriter(db)
   }
 

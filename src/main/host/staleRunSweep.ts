@@ -51,6 +51,8 @@ export function sweepDeadRuns(store: RunStore, options: SweepOptions = {}): RunS
   const ownPid = options.ownPid ?? process.pid
   const swept: RunSummary[] = []
   for (const row of store.activeRows()) {
+    // A Slurm run lives in its job, not in a host process: the Slurm executor follows it on any host start.
+    if (store.remoteRuns.get(row.id)) continue
     const hostPid = row.host_pid
     const hostGone =
       hostPid === null ||

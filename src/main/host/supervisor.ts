@@ -12,7 +12,7 @@ import { isEnded, resumableStatuses } from './runLifecycle'
 import { newBenchId } from './runIds'
 import type { NewRun, RunStore } from './runStore'
 import { markSupervised, sweepDeadRuns, unmarkSupervised } from './staleRunSweep'
-import type { TrainerLauncher } from './trainerLauncher'
+import type { TrainerLauncher, TrainerProcess } from './trainerLauncher'
 import { TrainerSession, type SessionContext } from './trainerSession'
 import { asRunId } from './brands'
 import { checkpointOnDisk, removeStaleTemporaries } from './checkpointOnDisk'
@@ -40,6 +40,20 @@ export interface SupervisorOptions {
   readonly versions?: Readonly<Record<string, string>>
 }
 
+/** An executor that runs trainers elsewhere (Slurm): the supervisor keeps their sessions, it keeps the jobs. */
+export interface RemoteExecutor {
+  owns(runId: string): boolean
+  /** A new job for the run, from `resumeFrom` when given. */
+  resubmit(runId: string, resumeFrom: string | undefined): void
+  /** Host shutdown: forget the sessions, leave the jobs running (the next host follows them). */
+  detachAll(): void
+  /** The session that followed `process` ended (a newer one may already follow the run). */
+  sessionEnded(runId: string, process: TrainerProcess): void
+}
+
+/** A remote trainer may wait in a cluster's queue for days before it says ready. */
+const remoteReadyTimeoutMs = 7 * 24 * 3600_000
+
 interface QueuedRun {
   readonly runId: string
   readonly resumeFrom?: string
@@ -56,6 +70,9 @@ export class Supervisor {
   readonly flusher: IngestFlusher
   private readonly queue: QueuedRun[] = []
   private readonly sessions = new Map<string, TrainerSession>()
+  /** Runs on a remote executor: they hold no local slot. */
+  private readonly remoteSessions = new Map<string, TrainerSession>()
+  private remote: RemoteExecutor | undefined
   private readonly benches = new Map<string, Promise<BenchRecord>>()
   private readonly context: SessionContext
   private readonly stopGraceMs: number
@@ -122,6 +139,13 @@ export class Supervisor {
 
   /** Stores a new run as queued and starts it when a slot is free. */
   create(run: NewRun): RunSummary {
+    const summary = this.prepare(run)
+    this.enqueue({ runId: summary.id })
+    return summary
+  }
+
+  /** Stores a new run as queued without starting it (a sweep hands it to its executor after). */
+  prepare(run: NewRun): RunSummary {
     this.assertOpen()
     const summary = this.store.createRun({
       ...run,
@@ -129,8 +153,35 @@ export class Supervisor {
       hostPid: process.pid,
     })
     this.hub.publish({ type: 'runChanged', run: summary, previousStatus: null })
-    this.enqueue({ runId: summary.id })
     return summary
+  }
+
+  useRemoteExecutor(remote: RemoteExecutor): void {
+    this.remote = remote
+  }
+
+  /** Queues a run the store already holds as queued (a sweep's local cells). */
+  enqueueStored(runId: string): void {
+    this.assertOpen()
+    this.enqueue({ runId })
+  }
+
+  /** Follows a run whose trainer runs elsewhere, through its executor's `TrainerProcess`. */
+  adoptRemote(runId: string, process: TrainerProcess): void {
+    const detail = this.store.getDetail(runId)
+    if (!detail) return
+    const session = new TrainerSession(
+      { ...this.context, readyTimeoutMs: remoteReadyTimeoutMs, launcher: { launch: () => process } },
+      { runId, config: detail.config, runDir: detail.runDir },
+    )
+    markSupervised(runId)
+    this.remoteSessions.set(runId, session)
+    void session.finished.then(() => {
+      if (this.remoteSessions.get(runId) === session) this.remoteSessions.delete(runId)
+      unmarkSupervised(runId)
+      this.remote?.sessionEnded(runId, process)
+    })
+    session.start()
   }
 
   pause(runId: string): RunSummary {
@@ -191,7 +242,8 @@ export class Supervisor {
     })
     if (!changed) throw new ConflictError(`Run ${runId} changed state meanwhile; try again`)
     this.hub.publish({ type: 'runChanged', run: changed.run, previousStatus: changed.previous })
-    this.enqueue({ runId, ...(checkpoint ? { resumeFrom: checkpoint.path } : {}) })
+    if (this.remote?.owns(runId)) this.remote.resubmit(runId, checkpoint?.path)
+    else this.enqueue({ runId, ...(checkpoint ? { resumeFrom: checkpoint.path } : {}) })
     return changed.run
   }
 
@@ -207,7 +259,7 @@ export class Supervisor {
       unmarkSupervised(runId)
       return this.changeStatus(runId, 'cancelled') ?? this.store.requireSummary(runId)
     }
-    const session = this.sessions.get(runId)
+    const session = this.sessions.get(runId) ?? this.remoteSessions.get(runId)
     if (!session) {
       if (isEnded(run.status)) {
         if (this.pendingStatus.has(runId)) return run
@@ -223,7 +275,7 @@ export class Supervisor {
   delete(runId: string): void {
     this.sweepUnlessHere(runId)
     const run = this.store.requireSummary(runId)
-    if (this.sessions.has(runId) || this.queue.some((q) => q.runId === runId)) {
+    if (this.isActiveHere(runId)) {
       throw new ConflictError(`Run ${runId} is ${run.status}; stop it before deleting it`)
     }
     if (!isEnded(run.status)) {
@@ -240,17 +292,13 @@ export class Supervisor {
   waitFor(runId: string): Promise<RunSummary> {
     return new Promise((resolveRun) => {
       const current = this.summaryOf(runId)
-      if (
-        isEnded(current.status) &&
-        !this.sessions.has(runId) &&
-        !this.queue.some((q) => q.runId === runId)
-      ) {
+      if (isEnded(current.status) && !this.isActiveHere(runId)) {
         resolveRun(current)
         return
       }
       const client = this.hub.connect((event) => {
         if (event.type === 'runChanged' && event.run.id === runId && isEnded(event.run.status)) {
-          const session = this.sessions.get(runId)
+          const session = this.sessions.get(runId) ?? this.remoteSessions.get(runId)
           // Wait for the process to be gone too, so callers can close the store safely.
           void (session?.finished ?? Promise.resolve()).then(() => {
             client.close()
@@ -264,11 +312,13 @@ export class Supervisor {
   }
 
   isActiveHere(runId: string): boolean {
-    return this.sessions.has(runId) || this.queue.some((q) => q.runId === runId)
+    return (
+      this.sessions.has(runId) || this.remoteSessions.has(runId) || this.queue.some((q) => q.runId === runId)
+    )
   }
 
   activeRunIds(): string[] {
-    return [...this.sessions.keys(), ...this.queue.map((q) => q.runId)]
+    return [...this.sessions.keys(), ...this.remoteSessions.keys(), ...this.queue.map((q) => q.runId)]
   }
 
   /** Starts a benchmark in its own trainer process; resolves the stored record at once (running). */
@@ -298,6 +348,10 @@ export class Supervisor {
       unmarkSupervised(queued.runId)
       this.changeStatus(queued.runId, 'interrupted', null)
     }
+    // Remote jobs keep running and buffering; the next host start follows them again.
+    this.remote?.detachAll()
+    for (const runId of this.remoteSessions.keys()) unmarkSupervised(runId)
+    this.remoteSessions.clear()
     const sessions = [...this.sessions.values()]
     for (const session of sessions) session.stop('shutdown', graceMs)
     await Promise.all(sessions.map((s) => s.finished))
@@ -492,7 +546,7 @@ export class Supervisor {
   }
 
   private requireLive(runId: string, action: string): TrainerSession {
-    const session = this.sessions.get(runId)
+    const session = this.sessions.get(runId) ?? this.remoteSessions.get(runId)
     if (!session) {
       const status = this.store.requireSummary(runId).status
       throw new ConflictError(

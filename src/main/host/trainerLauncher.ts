@@ -37,4 +37,6 @@ export interface TrainerExit {
   readonly stderrTail?: string
   /** Set when the process could not be started at all. */
   readonly error?: string
+  /** What a remote executor knows of the end (e.g. `Slurm job 12_3 hit its time limit`); leads the message. */
+  readonly detail?: string
 }

@@ -1,11 +1,12 @@
 import * as echarts from 'echarts/core'
-import { BarChart, BoxplotChart, CustomChart, LineChart, ScatterChart } from 'echarts/charts'
+import { BarChart, BoxplotChart, CustomChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts'
 import {
   DataZoomComponent,
   GridComponent,
   LegendComponent,
   MarkAreaComponent,
   MarkLineComponent,
+  ParallelComponent,
   TitleComponent,
   TooltipComponent,
 } from 'echarts/components'
@@ -28,18 +29,21 @@ import type {
   TooltipComponentOption,
 } from 'echarts/components'
 
-// Only the pieces the workbench draws, so the renderer bundle stays small.
+// Only the pieces the workbench draws, so the renderer bundle stays small. (The parallel-coordinates
+// option types are left out of ChartOption: composing them in breaks the inference of every other chart.)
 echarts.use([
   BarChart,
   BoxplotChart,
   CustomChart,
   LineChart,
+  ParallelChart,
   ScatterChart,
   DataZoomComponent,
   GridComponent,
   LegendComponent,
   MarkAreaComponent,
   MarkLineComponent,
+  ParallelComponent,
   TitleComponent,
   TooltipComponent,
   CanvasRenderer,

@@ -6,6 +6,8 @@ export type Route =
   | { readonly name: 'compare'; readonly ids: readonly string[] }
   | { readonly name: 'bench'; readonly runId?: string }
   | { readonly name: 'datasets' }
+  | { readonly name: 'sweeps' }
+  | { readonly name: 'sweep'; readonly id: string }
   | { readonly name: 'not-found'; readonly hash: string }
 
 /** Reads a location hash such as `#/compare?ids=a,b` into a route. */
@@ -33,6 +35,7 @@ export function parseRoute(hash: string): Route {
     return { name: 'compare', ids: [...new Set(ids)] }
   }
   if (first === 'datasets' && second === undefined) return { name: 'datasets' }
+  if (first === 'sweeps') return second === undefined ? { name: 'sweeps' } : { name: 'sweep', id: second }
   if (first === 'bench' && second === undefined)
     return { name: 'bench', runId: query.get('run') ?? undefined }
   return { name: 'not-found', hash }
@@ -59,6 +62,10 @@ export function routeHash(route: Route): string {
       return route.runId ? `#/bench?run=${encodeURIComponent(route.runId)}` : '#/bench'
     case 'datasets':
       return '#/datasets'
+    case 'sweeps':
+      return '#/sweeps'
+    case 'sweep':
+      return `#/sweeps/${encodeURIComponent(route.id)}`
     case 'not-found':
       return route.hash
   }

@@ -18,6 +18,9 @@ import {
 } from './runRecords'
 import { SystemInfo } from './systemInfo'
 import { DatasetDownload, DatasetStatus, FileDatasetName } from '../data/datasetStatus'
+import { SweepDetail, SweepId, SweepSummary } from './sweepRecords'
+import { SweepSpec } from '../sweep/sweepSpec'
+import { RemotePushRequest, RemotePushResponse } from '../protocol/remotePush'
 
 /**
  * WorkbenchApi: every operation the UI and the CLI use, as `method → { request, response }`.
@@ -188,7 +191,42 @@ export const workbenchMethods = {
     z.object({ concurrency: z.number().int().min(1).max(64) }),
     z.object({ concurrency: z.number().int() }),
   ),
+  ...sweepMethods(),
 } as const
+
+/** Sweeps: a grid of runs as one object; `cell` narrows stop/resume/delete to one cell's run. */
+function sweepMethods() {
+  const BySweep = z.object({ sweepId: SweepId })
+  const OneCell = { cell: z.number().int().min(0).optional() }
+  return {
+    /** Cells, total steps and problems of a sweep without starting it (the form's preview). */
+    'sweeps.preview': method(
+      z.object({ spec: SweepSpec }),
+      z.object({
+        ok: z.boolean(),
+        cells: z.number().int(),
+        totalSteps: z.number().int(),
+        /** From finished runs of the same model on this store; null when none has finished yet. */
+        estimatedSeconds: z.number().nullable(),
+        problems: z.array(
+          z.object({ cell: z.number().int().nullable(), path: z.string(), message: z.string() }),
+        ),
+      }),
+    ),
+    'sweeps.create': method(z.object({ spec: SweepSpec }), SweepDetail),
+    'sweeps.list': method(z.object({}), z.object({ sweeps: z.array(SweepSummary) })),
+    'sweeps.get': method(BySweep, SweepDetail),
+    'sweeps.stop': method(BySweep.extend(OneCell), SweepDetail),
+    'sweeps.resume': method(BySweep.extend(OneCell), SweepDetail),
+    /** Deletes the sweep with every run of it (or one cell's run); its runs must be stopped first. */
+    'sweeps.delete': method(
+      BySweep.extend({ ...OneCell, confirm: z.literal(true) }),
+      z.object({ deleted: z.array(RunId) }),
+    ),
+    /** A trainer on a cluster node hands its messages in (per-run token; see remotePush.ts). */
+    'remote.push': method(RemotePushRequest, RemotePushResponse),
+  }
+}
 
 export type WorkbenchMethods = typeof workbenchMethods
 export type WorkbenchMethod = keyof WorkbenchMethods

@@ -40,4 +40,12 @@ export const commandLoaders: Readonly<Record<string, { summary: string; load: ()
     load: async () => (await import('./data')).default,
   },
   presets: { summary: 'List the built-in presets', load: async () => (await import('./presets')).default },
+  sweep: {
+    summary: 'Run a grid of runs (seeds × settings) locally or on a Slurm cluster',
+    load: async () => (await import('./sweep')).default,
+  },
+  'remote-task': {
+    summary: 'Run one Slurm task of a sweep on this node (used by the Slurm executor)',
+    load: async () => (await import('./remoteTask')).default,
+  },
 }

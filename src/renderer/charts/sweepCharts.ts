@@ -1,0 +1,144 @@
+import type { MetricSeries, SweepCellRecord, SweepDetail } from '../../shared/api'
+import { formatPercent, formatRatio } from '../util/format'
+import { meanStdSeries, paretoFront } from '../util/seedGroups'
+import type { SweepRow } from '../util/sweepRows'
+import { baseChart, longLine, stepAxis } from './chartParts'
+import type { ChartOption } from './echarts'
+
+/** One row's metric over its seeds: every seed's curve thin, their mean with a ±std band. */
+export function seedBandChart(
+  row: SweepRow,
+  byRun: ReadonlyMap<string, MetricSeries>,
+  key: string,
+): ChartOption {
+  const members = row.cells
+    .map((c) => (c.runId ? byRun.get(c.runId) : undefined))
+    .filter((s): s is MetricSeries => !!s && s.steps.length > 0)
+  const stats = meanStdSeries(members)
+  const series: object[] = members.map((s, i) => ({
+    ...longLine(
+      `seed ${String(row.cells[i]?.values['system.seed'] ?? i)}`,
+      s.steps.map((step, k) => [step, s.values[k]!] as [number, number]),
+    ),
+    lineStyle: { width: 1, opacity: 0.45 },
+    // A metric logged once per epoch has a few points only: show them.
+    showSymbol: s.steps.length <= 20,
+  }))
+  // The band is two stacked areas: an invisible lower edge, then the 2·std width on top of it.
+  series.push(
+    {
+      type: 'line',
+      name: '± std',
+      stack: 'band',
+      data: stats.steps.map((s, i) => [s, stats.mean[i]! - stats.std[i]!]),
+      lineStyle: { opacity: 0 },
+      showSymbol: false,
+      silent: true,
+      tooltip: { show: false },
+    },
+    {
+      type: 'line',
+      name: '± std',
+      stack: 'band',
+      data: stats.steps.map((s, i) => [s, 2 * stats.std[i]!]),
+      lineStyle: { opacity: 0 },
+      areaStyle: { opacity: 0.25 },
+      showSymbol: false,
+      silent: true,
+      tooltip: { show: false },
+    },
+    longLine(
+      `mean of ${members.length}`,
+      stats.steps.map((s, i) => [s, stats.mean[i]!] as [number, number]),
+      { z: 3, showSymbol: stats.steps.length <= 20 },
+    ),
+  )
+  return baseChart({
+    xAxis: stepAxis(),
+    yAxis: { type: 'value', name: `${key} (mean ± std)`, scale: true },
+    series: series as ChartOption['series'],
+  })
+}
+
+/** Every finished cell's test accuracy against its GPU-supported FLOPs ratio, with the Pareto front. */
+export function sweepParetoChart(
+  cells: readonly SweepCellRecord[],
+  label: (cell: SweepCellRecord) => string,
+): ChartOption {
+  const points = cells
+    .filter((c) => c.result)
+    .map((c) => ({ x: c.result!.flops.gpuSupportedRatio, y: c.result!.final.testAccuracy, name: label(c) }))
+  const front = paretoFront(points).map((i) => points[i]!)
+  return baseChart({
+    legend: { show: false },
+    tooltip: {
+      trigger: 'item',
+      confine: true,
+      formatter: (p) => {
+        const item = p as unknown as { data: [number, number, string] }
+        return `${item.data[2]}<br>GPU-supported FLOPs ${formatRatio(item.data[0])}<br>test accuracy ${formatPercent(item.data[1])}`
+      },
+    },
+    grid: { left: 64, right: 32, top: 28, bottom: 44 },
+    xAxis: {
+      type: 'value',
+      name: 'GPU-supported FLOPs ratio',
+      nameLocation: 'middle',
+      nameGap: 26,
+      scale: true,
+    },
+    yAxis: {
+      type: 'value',
+      name: 'test accuracy',
+      nameLocation: 'middle',
+      nameGap: 50,
+      scale: true,
+      axisLabel: { formatter: (v: number) => formatPercent(v, 1) },
+    },
+    series: [
+      {
+        type: 'line',
+        name: 'Pareto front',
+        data: front.map((p) => [p.x, p.y]),
+        showSymbol: false,
+        step: 'end',
+        lineStyle: { type: 'dashed' },
+        tooltip: { show: false },
+      },
+      { type: 'scatter', name: 'cells', symbolSize: 10, data: points.map((p) => [p.x, p.y, p.name]) },
+    ],
+  })
+}
+
+/** Parallel coordinates: one axis per sweep axis, then the final test accuracy and FLOPs ratio. */
+export function sweepParallelChart(detail: SweepDetail): ChartOption {
+  const axes = detail.axes.map((a) => a.path)
+  const categorical = new Set(
+    detail.axes.filter((a) => a.values.some((v) => typeof v !== 'number')).map((a) => a.path),
+  )
+  const dims = [
+    ...axes.map((path, dim) => ({
+      dim,
+      name: path,
+      ...(categorical.has(path)
+        ? { type: 'category' as const, data: detail.axes[dim]!.values.map(String) }
+        : { type: 'value' as const, scale: true }),
+    })),
+    { dim: axes.length, name: 'test accuracy', type: 'value' as const, scale: true },
+    { dim: axes.length + 1, name: 'GPU FLOPs ratio', type: 'value' as const, scale: true },
+  ]
+  const data = detail.cellRecords
+    .filter((c) => c.result)
+    .map((c) => [
+      ...axes.map((path) => (categorical.has(path) ? String(c.values[path]) : Number(c.values[path]))),
+      c.result!.final.testAccuracy,
+      c.result!.flops.gpuSupportedRatio,
+    ])
+  return baseChart({
+    legend: { show: false },
+    tooltip: { show: false },
+    parallel: { left: 48, right: 96, top: 36, bottom: 24 },
+    parallelAxis: dims,
+    series: [{ type: 'parallel', lineStyle: { width: 2, opacity: 0.6 }, data }],
+  } as unknown as ChartOption)
+}

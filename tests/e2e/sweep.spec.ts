@@ -1,0 +1,79 @@
+import { resolve } from 'node:path'
+import { expect, test, type Page } from '@playwright/test'
+import { chooseField, expectChart, screenshot, setField } from './helpers'
+
+/**
+ * A 2 × 2 sweep (two seeds × two channel sparsities) started from the run form on the local executor,
+ * read on its sweep page: live statuses, seeds folded into mean ± std, the seed band, the Pareto plot.
+ */
+test.describe.configure({ mode: 'serial' })
+
+const fixture = resolve(import.meta.dirname, '../fixtures/data/fashion-mnist')
+const tiny = {
+  'data.path': fixture,
+  'data.trainLimit': '400',
+  'data.testLimit': '200',
+  'optim.epochs': '1',
+  'optim.batchSize': '50',
+}
+const trainingTimeoutMs = 10 * 60_000
+
+let page: Page
+
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage()
+  page.on('pageerror', (error) => console.error(`page error: ${error.message}`))
+})
+test.afterAll(async () => {
+  await page.close()
+})
+
+test('varies two fields of the run form into a 2 × 2 sweep and reads it on its page', async () => {
+  test.setTimeout(trainingTimeoutMs + 5 * 60_000)
+  await page.goto('/#/runs/new')
+  await chooseField(page, 'preset-select', 'quick-fashion-mnist')
+  await setField(page, 'name', `e2e sweep ${Date.now().toString(36)}`)
+  for (const [path, value] of Object.entries(tiny)) await setField(page, path, value)
+
+  await page.getByTestId('vary-system.seed').click()
+  await page.getByTestId('axis-values-system.seed').fill('41, 42')
+  await page.getByTestId('vary-channels.sparsity').click()
+  // A value the plan refuses is named with its cell before anything starts.
+  await page.getByTestId('axis-values-channels.sparsity').fill('0, 1.5')
+  await expect(page.getByTestId('sweep-problems')).toContainText('channels.sparsity')
+  await expect(page.getByTestId('start-sweep')).toBeDisabled()
+  await page.getByTestId('axis-values-channels.sparsity').fill('0, 0.3')
+  await expect(page.getByTestId('sweep-preview')).toContainText('4 runs')
+  await screenshot(page, 'sweep-01-form', { fullPage: false })
+  await page.getByTestId('start-sweep').click()
+
+  await expect(page).toHaveURL(/#\/sweeps\/sweep-[^/?]+$/)
+  await expect(page.getByTestId('sweep-facts')).toContainText('4 runs on local')
+  // Seeds fold: two rows (Sc 0 and Sc 0.3) of two runs each.
+  await expect(page.getByTestId('sweep-table').locator('tbody tr')).toHaveCount(2)
+  await expect
+    .poll(
+      async () => {
+        const statuses = await page.getByTestId('cell-status').allTextContents()
+        if (statuses.includes('failed')) throw new Error(`a run failed: ${statuses.join(', ')}`)
+        return statuses.filter((s) => s.trim() === 'completed').length
+      },
+      { timeout: trainingTimeoutMs, intervals: [2_000] },
+    )
+    .toBe(4)
+  await expect(page.getByTestId('row-accuracy').first()).toContainText('± ')
+  await expect(page.getByTestId('row-accuracy').first()).toContainText('(n=2)')
+  await expectChart(page, 'seed-band')
+  await expectChart(page, 'sweep-pareto')
+  await expectChart(page, 'sweep-parallel')
+  await page.getByTestId('sweep-row-1').click()
+  await expectChart(page, 'seed-band')
+  await screenshot(page, 'sweep-02-page')
+
+  // The sweep is listed, and one cell's run can be deleted on its own.
+  // dispatchEvent: the row re-renders as the deletion lands, which a retried click would wait on forever.
+  await page.getByTestId('cell-delete-3').dispatchEvent('click')
+  await expect(page.getByTestId('sweep-cell-3').getByTestId('cell-status')).toHaveText('deleted')
+  await page.goto('/#/sweeps')
+  await expect(page.getByTestId('sweeps-table')).toContainText('3/4 completed')
+})
