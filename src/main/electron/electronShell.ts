@@ -1,17 +1,31 @@
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import type * as Electron from 'electron'
 import { resolveDataPaths } from '../host/dataPaths'
 import { createHost, type Host } from '../host/host'
 import { streamLogger } from '../host/logger'
+import { appIndexUrl, isAppProtocolUrl, registerAppScheme, serveRenderer } from './appProtocol'
+import { applicationMenuTemplate } from './applicationMenu'
+import { applySavedDataFolder, chooseDataFolder } from './dataFolder'
 import { IpcBridge } from './ipcBridge'
 import { mainWindowOptions, showWhenReady } from './mainWindow'
+import { guardQuitWhileTraining } from './quitGuard'
 import { denyNavigation, hardenSession } from './security'
+import { claimSingleInstance } from './singleInstance'
 import { utilityTrainerLauncher } from './utilityTrainerLauncher'
+import { loadWindowState, rememberWindowState } from './windowState'
 
 type ElectronModule = Pick<
   typeof Electron,
-  'app' | 'BrowserWindow' | 'ipcMain' | 'session' | 'utilityProcess'
+  | 'app'
+  | 'BrowserWindow'
+  | 'dialog'
+  | 'ipcMain'
+  | 'Menu'
+  | 'protocol'
+  | 'screen'
+  | 'session'
+  | 'utilityProcess'
 >
 
 export interface ElectronShell {
@@ -20,26 +34,41 @@ export interface ElectronShell {
   readonly bridge: IpcBridge
 }
 
+export interface ElectronShellOptions {
+  /** The bundle folder (`out/main`); the preload and renderer sit beside it. */
+  readonly outDir?: string
+  /** Longest wait at quit for trainers to checkpoint and exit before the app exits anyway. */
+  readonly quitTimeoutMs?: number
+}
+
 /**
  * The desktop shell, thin on purpose: it opens the host (the same core as the CLI and `serve`, the
  * same database), puts its API behind IPC, and shows one hardened window. Everything else is the host's.
+ * Resolves null when another instance already runs (this one quits and that one comes to the front).
  */
 export async function startElectronShell(
   electron: ElectronModule,
-  outDir = dirname(fileURLToPath(import.meta.url)),
-): Promise<ElectronShell> {
-  const { app, BrowserWindow, ipcMain, session, utilityProcess } = electron
+  options: ElectronShellOptions = {},
+): Promise<ElectronShell | null> {
+  const { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, utilityProcess } = electron
+  const outDir = options.outDir ?? dirname(fileURLToPath(import.meta.url))
+  const quitTimeoutMs = options.quitTimeoutMs ?? 60_000
+  const opened: { window?: Electron.BrowserWindow } = {}
+  if (!claimSingleInstance(app, () => opened.window)) return null
+
   const logger = streamLogger(process.stderr)
   const rendererUrl = process.env.ELECTRON_RENDERER_URL
-  const rendererFile = resolve(outDir, '../renderer/index.html')
-  const appOrigin = rendererUrl ? new URL(rendererUrl).origin : null
-  const rendererFileUrl = pathToFileURL(rendererFile).href
+  const devOrigin = rendererUrl ? new URL(rendererUrl).origin : null
   const isAppUrl = (url: string): boolean =>
-    appOrigin ? url.startsWith(`${appOrigin}/`) || url === appOrigin : url.split('#')[0] === rendererFileUrl
+    devOrigin ? url.startsWith(`${devOrigin}/`) || url === devOrigin : isAppProtocolUrl(url)
 
+  registerAppScheme(protocol)
   await app.whenReady()
   hardenSession(session.defaultSession)
   denyNavigation(app, isAppUrl)
+  serveRenderer(protocol, resolve(outDir, '../renderer'))
+  const settingsDir = app.getPath('userData')
+  applySavedDataFolder(join(settingsDir, 'data-folder.json'), process.env)
 
   const host = createHost({
     paths: resolveDataPaths({ env: process.env }),
@@ -59,20 +88,57 @@ export async function startElectronShell(
   const bridge = new IpcBridge(host, isAppUrl, logger)
   bridge.register(ipcMain)
 
-  const window = new BrowserWindow(mainWindowOptions(resolve(outDir, '../preload/index.cjs')))
-  bridge.attach(window.webContents)
-  showWhenReady(window)
-  if (rendererUrl) await window.loadURL(rendererUrl)
-  else await window.loadFile(rendererFile)
+  const windowStateFile = join(settingsDir, 'window-state.json')
+  const saved = loadWindowState(windowStateFile, screen.getAllDisplays())
+  const shown = new BrowserWindow({
+    ...mainWindowOptions(resolve(outDir, '../preload/index.cjs')),
+    ...(saved ? saved.bounds : {}),
+  })
+  opened.window = shown
+  if (saved?.maximized) shown.once('ready-to-show', () => shown.maximize())
+  rememberWindowState(shown, windowStateFile)
+  bridge.attach(shown.webContents)
+  showWhenReady(shown)
 
-  let quitting = false
+  // Trainers stop at a step boundary with a checkpoint; the wait is bounded so quitting always ends.
+  let stopping: Promise<void> | undefined
+  const stopTrainers = () =>
+    (stopping ??= Promise.race([
+      host.close(),
+      new Promise<void>((done) => setTimeout(done, quitTimeoutMs).unref()),
+    ]).catch((error: unknown) => logger.error(`closing the host failed: ${String(error)}`)))
+  const guard = guardQuitWhileTraining({
+    window: shown,
+    dialog,
+    activeRunCount: () => host.supervisor.activeRunIds().length,
+    stopTrainers,
+    quit: () => app.quit(),
+  })
+  let hostClosed = false
   app.on('before-quit', (event) => {
-    if (quitting) return
-    // Trainers stop at a step boundary with a checkpoint (bounded wait, then kill) before the app exits.
+    if (hostClosed) return
     event.preventDefault()
-    quitting = true
-    void host.close().finally(() => app.quit())
+    if (!guard.requestQuit()) return
+    void stopTrainers().finally(() => {
+      hostClosed = true
+      app.quit()
+    })
   })
   app.on('window-all-closed', () => app.quit())
-  return { host, window, bridge }
+
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      applicationMenuTemplate(process.platform, Boolean(rendererUrl), {
+        chooseDataFolder: () =>
+          void chooseDataFolder(dialog, shown, join(settingsDir, 'data-folder.json'), process.env).catch(
+            (error: unknown) => logger.error(`the folder picker failed: ${String(error)}`),
+          ),
+        quit: () => app.quit(),
+      }),
+    ),
+  )
+
+  if (rendererUrl) await shown.loadURL(rendererUrl)
+  else await shown.loadURL(appIndexUrl)
+  return { host, window: shown, bridge }
 }

@@ -19,6 +19,8 @@ export interface TrainerLaunchOptions {
 export interface TrainerProcess {
   /** OS process id, once known. */
   readonly pid: number | undefined
+  /** Called once with the pid when a launcher learns it only after the process has spawned (Electron). */
+  onSpawn?(listener: (pid: number) => void): void
   /** Returns false when the channel is already closed (the process is gone or going). */
   send(message: HostToTrainer): boolean
   onMessage(listener: (message: unknown) => void): void

@@ -80,6 +80,13 @@ export class TrainerSession {
     const child = launcher.launch({ serviceName: `trainer-${this.runId}` })
     this.process = child
     this.context.changeStatus(this.runId, 'running', undefined, child.pid ?? null)
+    child.onSpawn?.((pid) => {
+      try {
+        this.context.store.setPid(this.runId, pid)
+      } catch (error) {
+        this.context.logger.warn(`run ${this.runId}: could not record trainer pid ${pid}: ${String(error)}`)
+      }
+    })
     child.onMessage((raw) => this.receive(raw))
     child.onExit((exit) => this.exited(exit))
     this.readyTimer = setTimeout(() => {

@@ -1,26 +1,28 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { workbenchMethodNames } from '../../../src/shared/api/methodNames'
 import { ipcCallChannel } from '../../../src/shared/api/ipcChannels'
 import { createFakeElectron } from './fakeElectron'
 
-const fake = createFakeElectron()
+const userData = mkdtempSync(join(tmpdir(), 'shell-user-'))
+const fake = createFakeElectron({ userData })
 vi.mock('electron', () => fake.electron)
 
 describe('the Electron shell', () => {
   const outDir = join(mkdtempSync(join(tmpdir(), 'shell-')), 'out', 'main')
-  const appUrl = pathToFileURL(join(outDir, '../renderer/index.html')).href
+  const appUrl = 'app://workbench/index.html'
   let close: () => Promise<void>
 
   beforeAll(async () => {
     process.env.CHASE_WORKBENCH_DB = join(outDir, 'workbench.db')
+    mkdirSync(join(outDir, '../renderer'), { recursive: true })
+    writeFileSync(join(outDir, '../renderer/index.html'), '<!doctype html><title>Chase Workbench</title>')
     // Load the real main entry, as Electron would, with the fake module in place of electron.
     const { startElectronShell } = await import('../../../src/main/electron/electronShell')
-    const shell = await startElectronShell(fake.electron as never, outDir)
-    close = () => shell.host.close()
+    const shell = await startElectronShell(fake.electron as never, { outDir })
+    close = () => shell!.host.close()
   })
   afterAll(async () => {
     await close()
@@ -39,7 +41,45 @@ describe('the Electron shell', () => {
       webviewTag: false,
     })
     expect(prefs.preload).toBe(join(outDir, '../preload/index.cjs'))
-    expect(fake.windows[0]!.loaded).toBe(join(outDir, '../renderer/index.html'))
+    expect(fake.windows[0]!.loaded).toBe(appUrl)
+  })
+
+  it('serves the renderer through the privileged app:// scheme, and nothing outside its folder', async () => {
+    expect(fake.privilegedSchemes).toEqual([
+      expect.objectContaining({
+        scheme: 'app',
+        privileges: expect.objectContaining({ standard: true, secure: true }),
+      }),
+    ])
+    const serve = fake.protocolHandlers.get('app')!
+    const page = await serve(new Request(appUrl))
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-type')).toMatch(/text\/html/)
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'/)
+    expect(await page.text()).toContain('<title>Chase Workbench</title>')
+    expect((await serve(new Request('app://workbench/..%2F..%2Fworkbench.db'))).status).toBe(404)
+    expect((await serve(new Request('app://workbench/missing.js'))).status).toBe(404)
+  })
+
+  it('installs its own menu, without Reload or DevTools outside development', () => {
+    const { template } = fake.calls.menu as { template: { submenu?: { role?: string; label?: string }[] }[] }
+    const items = template.flatMap((menu) => menu.submenu ?? [])
+    expect(items.some((item) => item.role === 'reload' || item.role === 'toggleDevTools')).toBe(false)
+    expect(items.some((item) => item.label === 'Choose Data Folder…')).toBe(true)
+  })
+
+  it('focuses the existing window when a second instance starts', () => {
+    const window = fake.windows[0]!
+    window.minimized = true
+    fake.emitApp('second-instance', {}, [], '/')
+    expect(window.minimized).toBe(false)
+    expect(window.focused).toBe(1)
+  })
+
+  it('closes without asking when nothing is training', () => {
+    expect(fake.windows[0]!.listeners.get('close')!.length).toBeGreaterThan(0)
+    expect(fake.windows[0]!.close()).toBe(true)
+    expect(fake.messageBoxes).toHaveLength(0)
   })
 
   it('registers a handler for every contract method and nothing else', () => {
@@ -88,5 +128,17 @@ describe('the Electron shell', () => {
     const handler = fake.handlers.get(ipcCallChannel('runs.get'))!
     const reply = await handler({ sender: { id: 1 }, senderFrame: { url: appUrl } }, { runId: 42 })
     expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-request' } })
+  })
+})
+
+describe('a second launch of the Electron shell', () => {
+  it('quits at once and opens neither a window nor the database', async () => {
+    const second = createFakeElectron({ singleInstanceLock: false })
+    const { startElectronShell } = await import('../../../src/main/electron/electronShell')
+    const shell = await startElectronShell(second.electron as never, { outDir: join(tmpdir(), 'never-used') })
+    expect(shell).toBeNull()
+    expect(second.calls.quit).toBe(1)
+    expect(second.windows).toHaveLength(0)
+    expect(second.handlers.size).toBe(0)
   })
 })

@@ -1,5 +1,4 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { setFlagsFromString } from 'node:v8'
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm'
 import { startKernelThreads, type KernelThreads } from './kernelThreads'
 import {
@@ -162,15 +161,12 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 let current: SimdKernels | null = null
 
 /**
- * Whether this engine validates relaxed SIMD (a one-instruction probe module). Node 20's V8 (11.3) has
- * it behind a flag, shipped from V8 11.4 (Node 22, Electron 25): there we turn the flag on, which only
- * lets wasm modules compiled from now on use the relaxed instructions.
+ * Whether this engine validates relaxed SIMD (a one-instruction probe module). V8 ships it on from 11.4,
+ * so every supported runtime (Node 22+, Electron 25+) has it without a flag; the probe stays for engines
+ * built without it.
  */
 export function relaxedSimdSupported(): boolean {
-  if (!relaxedSimdSwitch.enabled) return false
-  if (compiles(relaxedProbe)) return true
-  setFlagsFromString('--experimental-wasm-relaxed-simd')
-  return compiles(relaxedProbe)
+  return relaxedSimdSwitch.enabled && compiles(relaxedProbe)
 }
 
 /** Off makes kernels instantiated from then on use mul + add (tests compare the two). */

@@ -88,8 +88,8 @@ export const f32x4Sub = simd(0xe5)
 export const f32x4Mul = simd(0xe6)
 export const f32x4Max = simd(0xe9)
 /**
- * relaxed SIMD's f32x4.relaxed_madd(a, b, c) = a·b + c, fused where the CPU has FMA. Node 20's V8
- * validates it only with --experimental-wasm-relaxed-simd (shipped in later V8s): probe before use.
+ * relaxed SIMD's f32x4.relaxed_madd(a, b, c) = a·b + c, fused where the CPU has FMA. Shipped
+ * on by default from V8 11.4 (Node 22+); `relaxedSimdSupported()` probes before use.
  */
 export const f32x4RelaxedMadd = simd(0x105)
 
