@@ -1,8 +1,8 @@
 import type { Comparison, MetricSeries } from '../../shared/api'
-import { meanStdSeries, paretoFront, type SeedGroup } from '../util/seedGroups'
+import { meanStdSeries, type SeedGroup } from '../util/seedGroups'
 import type { ChartOption } from './echarts'
 import { baseChart, longLine, stepAxis, zipPoints } from './chartParts'
-import { formatPercent, formatRatio } from '../util/format'
+import { accuracyParetoChart } from './paretoChart'
 
 /** One metric of every compared run on shared axes, or one mean line with a ±std band per seed group. */
 export function overlaidCurvesChart(
@@ -70,58 +70,17 @@ export function overlaidCurvesChart(
 /** Test accuracy against the GPU-supported FLOPs ratio, with the Pareto front (cheaper and better). */
 export function paretoChart(comparison: Comparison): ChartOption {
   const points = comparison.rows
-    .map((row, i) => ({ i, x: row.gpuSupportedFlopsRatio, y: row.testAccuracy }))
-    .filter((p): p is { i: number; x: number; y: number } => p.x !== null && p.y !== null)
-  const front = paretoFront(points).map((k) => points[k]!)
-  return baseChart({
-    legend: { show: false },
-    tooltip: {
-      trigger: 'item',
-      confine: true,
-      formatter: (p) => {
-        const item = p as unknown as { data: [number, number, string] }
-        return `${item.data[2]}<br>GPU-supported FLOPs ${formatRatio(item.data[0])}<br>test accuracy ${formatPercent(item.data[1])}`
-      },
+    .map((row, i) => ({ x: row.gpuSupportedFlopsRatio, y: row.testAccuracy, name: comparison.runs[i]!.name }))
+    .filter((p): p is { x: number; y: number; name: string } => p.x !== null && p.y !== null)
+  return accuracyParetoChart(points, {
+    name: 'runs',
+    symbolSize: 11,
+    colorBy: 'data',
+    label: {
+      show: true,
+      position: 'top',
+      formatter: (p: { data: unknown }) => String((p.data as unknown[])[2]),
     },
-    grid: { left: 64, right: 48, top: 36, bottom: 44 },
-    xAxis: {
-      type: 'value',
-      name: 'GPU-supported FLOPs ratio',
-      nameLocation: 'middle',
-      nameGap: 26,
-      scale: true,
-    },
-    yAxis: {
-      type: 'value',
-      name: 'test accuracy',
-      nameLocation: 'middle',
-      nameGap: 50,
-      scale: true,
-      axisLabel: { formatter: (v: number) => formatPercent(v, 1) },
-    },
-    series: [
-      {
-        type: 'line',
-        name: 'Pareto front',
-        data: front.map((p) => [p.x, p.y]),
-        showSymbol: false,
-        step: 'end',
-        lineStyle: { type: 'dashed' },
-        tooltip: { show: false },
-      },
-      {
-        type: 'scatter',
-        name: 'runs',
-        symbolSize: 11,
-        colorBy: 'data',
-        data: points.map((p) => [p.x, p.y, comparison.runs[p.i]!.name]),
-        label: {
-          show: true,
-          position: 'top',
-          formatter: (p: { data: unknown }) => String((p.data as unknown[])[2]),
-        },
-        labelLayout: { hideOverlap: true },
-      },
-    ],
+    labelLayout: { hideOverlap: true },
   })
 }

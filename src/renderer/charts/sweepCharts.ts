@@ -1,8 +1,8 @@
 import type { MetricSeries, SweepCellRecord, SweepDetail } from '../../shared/api'
-import { formatPercent, formatRatio } from '../util/format'
-import { meanStdSeries, paretoFront } from '../util/seedGroups'
+import { meanStdSeries } from '../util/seedGroups'
 import type { SweepRow } from '../util/sweepRows'
 import { baseChart, longLine, stepAxis } from './chartParts'
+import { accuracyParetoChart } from './paretoChart'
 import type { ChartOption } from './echarts'
 
 /** One row's metric over its seeds: every seed's curve thin, their mean with a ±std band. */
@@ -68,46 +68,7 @@ export function sweepParetoChart(
   const points = cells
     .filter((c) => c.result)
     .map((c) => ({ x: c.result!.flops.gpuSupportedRatio, y: c.result!.final.testAccuracy, name: label(c) }))
-  const front = paretoFront(points).map((i) => points[i]!)
-  return baseChart({
-    legend: { show: false },
-    tooltip: {
-      trigger: 'item',
-      confine: true,
-      formatter: (p) => {
-        const item = p as unknown as { data: [number, number, string] }
-        return `${item.data[2]}<br>GPU-supported FLOPs ${formatRatio(item.data[0])}<br>test accuracy ${formatPercent(item.data[1])}`
-      },
-    },
-    grid: { left: 64, right: 32, top: 28, bottom: 44 },
-    xAxis: {
-      type: 'value',
-      name: 'GPU-supported FLOPs ratio',
-      nameLocation: 'middle',
-      nameGap: 26,
-      scale: true,
-    },
-    yAxis: {
-      type: 'value',
-      name: 'test accuracy',
-      nameLocation: 'middle',
-      nameGap: 50,
-      scale: true,
-      axisLabel: { formatter: (v: number) => formatPercent(v, 1) },
-    },
-    series: [
-      {
-        type: 'line',
-        name: 'Pareto front',
-        data: front.map((p) => [p.x, p.y]),
-        showSymbol: false,
-        step: 'end',
-        lineStyle: { type: 'dashed' },
-        tooltip: { show: false },
-      },
-      { type: 'scatter', name: 'cells', symbolSize: 10, data: points.map((p) => [p.x, p.y, p.name]) },
-    ],
-  })
+  return accuracyParetoChart(points, { name: 'cells', symbolSize: 10 })
 }
 
 /** Parallel coordinates: one axis per sweep axis, then the final test accuracy and FLOPs ratio. */
