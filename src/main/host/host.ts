@@ -24,6 +24,8 @@ export interface HostOptions {
   readonly flush?: FlusherOptions
   readonly stopGraceMs?: number
   readonly readyTimeoutMs?: number
+  /** RAM a run may need at most; default this machine's (tests pass a small one). */
+  readonly memoryBytes?: number
 }
 
 /** The host core both shells run: the store, the start-up sweep, the supervisor and the API handlers. */
@@ -61,6 +63,7 @@ export function createHost(options: HostOptions): Host {
     ...(options.flush ? { flush: options.flush } : {}),
     ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
     ...(options.readyTimeoutMs !== undefined ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
+    ...(options.memoryBytes !== undefined ? { memoryBytes: options.memoryBytes } : {}),
   })
   const systemInfo = (): SystemInfo => ({
     appVersion,

@@ -1,6 +1,7 @@
 import type { ExperimentConfig } from '../config/experimentConfig'
 import { datasets, type DatasetName } from '../data/datasets'
 import { modelCost } from '../models/flops'
+import { estimateTrainingMemory, type MemoryEstimate } from '../models/memoryEstimate'
 import type { ModelSpec, Shape } from '../models/modelSpec'
 import { buildModel } from '../models/registry'
 import { maskableWeightCount, parameterBudget } from './budget'
@@ -94,6 +95,8 @@ export interface ChasePlan {
   readonly gpuSupportedRatio: number
   /** Training FLOPs (RigL convention) / dense training, under the same assumption. */
   readonly trainingFlopsRatio: number
+  /** Bytes a training step holds at the configured batch sizes (a lower bound; see memoryEstimate.ts). */
+  readonly memory: MemoryEstimate
   /** Choices the plan makes on the user's behalf, in words. */
   readonly notes: readonly string[]
 }
@@ -262,6 +265,12 @@ export function planForSpec(
     theoreticalRatio: denseMacs > 0 ? expected.theoretical / denseMacs : Number.NaN,
     gpuSupportedRatio: denseMacs > 0 ? expected.gpuSupported / denseMacs : Number.NaN,
     trainingFlopsRatio,
+    memory: estimateTrainingMemory(spec, {
+      batchSize: config.optim.batchSize,
+      evalBatchSize: config.optim.evalBatchSize,
+      momentum: config.optim.momentum,
+      sparse,
+    }),
     notes: planNotes(config, timing, channelsOn),
   }
   return { ok: true, plan, warnings }
