@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { main } from '../../../src/main/headless/cli'
 import { trainCommand } from '../../../src/main/headless/commands/train'
+import { schemaVersion } from '../../../src/main/host/migrations'
 import { RunStore } from '../../../src/main/host/runStore'
 import { fixtureLauncher } from '../host/hostHarness'
 import { captureIo } from './cliIo'
@@ -126,6 +127,26 @@ describe('read-only commands on a read-only filesystem', () => {
       expect(await main(['runs', 'list', '--json', '--db', join(mount.dir, 'workbench.db')], list)).toBe(0)
       expect((JSON.parse(list.out()) as { status: string }[])[0]!.status).toBe('running')
       expect(list.err()).toMatch(/read-only/)
+    },
+    120_000,
+  )
+
+  it.skipIf(unavailable !== null)(
+    `a store from an older version, which must be migrated first, is refused with the way out${unavailable ? ` (skipped: ${unavailable})` : ''}`,
+    async () => {
+      const { dir: source } = await trainedStore(1)
+      const store = RunStore.open({ dbPath: join(source, 'workbench.db'), dataDir: source })
+      store.db.pragma(`user_version = ${schemaVersion - 1}`)
+      store.close()
+      const mount = readOnlyMount(source)
+      if (typeof mount === 'string') throw new Error(mount)
+      cleanups.push(mount.cleanup)
+
+      const list = captureIo(mount.dir)
+      expect(await main(['runs', 'list', '--db', join(mount.dir, 'workbench.db')], list)).not.toBe(0)
+      expect(list.err()).toMatch(
+        /is from an older Chase Workbench and must be upgraded once where it can be written/,
+      )
     },
     120_000,
   )
