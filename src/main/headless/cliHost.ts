@@ -1,10 +1,14 @@
+import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { createHost, type Host } from '../host/host'
 import { resolveDataPaths, type DataPaths } from '../host/dataPaths'
 import { forkTrainerLauncher } from '../host/forkTrainerLauncher'
 import { streamLogger, type HostLogger } from '../host/logger'
+import { schemaVersion } from '../host/migrations'
+import { openDatabaseReadOnly } from '../host/readOnlyDatabase'
 import { RunStore } from '../host/runStore'
 import { sweepDeadRuns } from '../host/staleRunSweep'
+import { StoreError } from '../host/storeErrors'
 import type { TrainerLauncher } from '../host/trainerLauncher'
 import type { CommandIo } from './command'
 
@@ -66,4 +70,40 @@ export function openCliStore(io: CommandIo, db: string | undefined): RunStore {
     throw error
   }
   return store
+}
+
+/**
+ * The store for commands that only read (`runs list`, `runs show`, `compare`): opened read-only, so they
+ * work on a read-only filesystem and create nothing beside the database. A missing store is created as
+ * before, and while some run is still marked active it reopens read-write for the dead-owner sweep (as any
+ * host start does); where that cannot write, the read-only view stands, with a warning.
+ */
+export function openCliReader(io: CommandIo, db: string | undefined): RunStore {
+  const paths = cliDataPaths(io, db)
+  if (!existsSync(paths.dbPath)) return openCliStore(io, db)
+  const binding = io.env.CHASE_WORKBENCH_SQLITE_BINDING
+  const readOnly = () => openDatabaseReadOnly(paths.dbPath, binding ? { nativeBinding: binding } : {})
+  const opened = readOnly()
+  const reader = new RunStore(opened.db, paths)
+  // A store from an older version must be migrated before this version's queries can read it.
+  const outdated = (opened.db.pragma('user_version', { simple: true }) as number) < schemaVersion
+  const active = !outdated && reader.activeRows().length > 0
+  if (opened.note) cliLogger(io).info(opened.note)
+  if (!active && !outdated) return reader
+  reader.close()
+  try {
+    return openCliStore(io, db)
+  } catch (error) {
+    if (outdated)
+      throw new StoreError(
+        `${(error as Error).message}; the run store ${paths.dbPath} is from an older Chase Workbench and must be ` +
+          'upgraded once where it can be written (run `chase-workbench runs list` there)',
+        (error as StoreError).code,
+        { cause: error },
+      )
+    cliLogger(io).warn(
+      `${(error as Error).message}; showing it read-only, where a run whose process is gone may still look active`,
+    )
+    return new RunStore(readOnly().db, paths)
+  }
 }

@@ -30,6 +30,8 @@ export interface HostOptions {
   readonly readyTimeoutMs?: number
   /** Slurm commands (tests may pass their own) and how often the jobs are polled. */
   readonly slurm?: { readonly cli?: SlurmCli; readonly pollIntervalMs?: number }
+  /** RAM a run may need at most; default this machine's (tests pass a small one). */
+  readonly memoryBytes?: number
 }
 
 /** The host core both shells run: the store, the start-up sweep, the supervisor and the API handlers. */
@@ -70,6 +72,7 @@ export function createHost(options: HostOptions): Host {
     ...(options.flush ? { flush: options.flush } : {}),
     ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
     ...(options.readyTimeoutMs !== undefined ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
+    ...(options.memoryBytes !== undefined ? { memoryBytes: options.memoryBytes } : {}),
   })
   const slurm = new SlurmExecutor({
     store,

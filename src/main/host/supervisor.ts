@@ -17,6 +17,7 @@ import { TrainerSession, type SessionContext } from './trainerSession'
 import { asRunId } from './brands'
 import { checkpointOnDisk, removeStaleTemporaries } from './checkpointOnDisk'
 import { DiskReserve } from './diskReserve'
+import { checkMemoryFits } from './memoryCheck'
 import { isDiskFull, StoreError } from './storeErrors'
 
 export interface SupervisorOptions {
@@ -38,6 +39,8 @@ export interface SupervisorOptions {
   readonly reservePath?: string
   /** Library versions recorded on each new run. */
   readonly versions?: Readonly<Record<string, string>>
+  /** RAM a run may need at most (default: this machine's); a run estimated above it is refused. */
+  readonly memoryBytes?: number
 }
 
 /** An executor that runs trainers elsewhere (Slurm): the supervisor keeps their sessions, it keeps the jobs. */
@@ -147,6 +150,8 @@ export class Supervisor {
   /** Stores a new run as queued without starting it (a sweep hands it to its executor after). */
   prepare(run: NewRun): RunSummary {
     this.assertOpen()
+    const memoryNote = checkMemoryFits(run.config, this.options.memoryBytes)
+    if (memoryNote) this.logger.warn(memoryNote)
     const summary = this.store.createRun({
       ...run,
       versions: { ...this.options.versions, ...run.versions },

@@ -1,6 +1,7 @@
 import type { ExperimentConfig } from '../config/experimentConfig'
 import { datasets, type DatasetName } from '../data/datasets'
 import { modelCost } from '../models/flops'
+import { estimateTrainingMemory, type MemoryEstimate } from '../models/memoryEstimate'
 import type { ModelSpec, Shape } from '../models/modelSpec'
 import { buildModel } from '../models/registry'
 import { maskableWeightCount, parameterBudget } from './budget'
@@ -112,6 +113,8 @@ export interface ChasePlan {
   readonly gpuSupportedRatioRange: readonly [number, number]
   /** Training FLOPs (RigL convention) / dense training, under the same assumption. */
   readonly trainingFlopsRatio: number
+  /** Bytes a training step holds at the configured batch sizes (a lower bound; see memoryEstimate.ts). */
+  readonly memory: MemoryEstimate
   /** Choices the plan makes on the user's behalf, in words. */
   readonly notes: readonly string[]
 }
@@ -282,6 +285,12 @@ export function planForSpec(
     gpuSupportedRatio: denseMacs > 0 ? expected.gpuSupported / denseMacs : Number.NaN,
     gpuSupportedRatioRange: denseMacs > 0 ? range : [Number.NaN, Number.NaN],
     trainingFlopsRatio,
+    memory: estimateTrainingMemory(spec, {
+      batchSize: config.optim.batchSize,
+      evalBatchSize: config.optim.evalBatchSize,
+      momentum: config.optim.momentum,
+      sparse,
+    }),
     notes: planNotes(config, spec, timing, channelsOn),
   }
   return { ok: true, plan, warnings }

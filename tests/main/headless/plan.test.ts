@@ -150,3 +150,24 @@ describe('chase-workbench plan', () => {
     expect(stderr).toMatch(/--preset/)
   })
 })
+
+describe('plan: memory estimate', () => {
+  it('prints the memory a training step needs, part by part, and gives it in --json', async () => {
+    const text = await run(['plan', '--preset', 'paper-vgg19-cifar100', '--set', 'model.widthMultiplier=4'])
+    expect(text.code).toBe(0)
+    expect(text.stdout).toMatch(
+      /Memory ≥ \d+\.\d GiB per training step: weights 1\.2 GiB, momentum 1\.2 GiB, gradients 1\.2 GiB, masks \d+ MiB, activations .* \(this machine: .*\)/,
+    )
+    const json = await run(['plan', '--preset', 'paper-vgg19-cifar100', '--json'])
+    const memory = (JSON.parse(json.stdout) as { memory: Record<string, number> }).memory
+    expect(memory.weights).toBeGreaterThan(20e6 * 4)
+    expect(memory.total).toBe(
+      memory.weights! +
+        memory.momentum! +
+        memory.gradients! +
+        memory.masks! +
+        memory.activations! +
+        memory.workspace!,
+    )
+  })
+})

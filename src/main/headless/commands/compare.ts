@@ -1,6 +1,6 @@
 import { compareRuns } from '../../host/compareRuns'
 import { takeStoreOptions } from '../args'
-import { openCliStore } from '../cliHost'
+import { openCliReader } from '../cliHost'
 import { UsageError, type Command } from '../command'
 import { formatTable, percent } from '../table'
 
@@ -18,7 +18,7 @@ const command: Command = {
     const unknown = rest.find((a) => a.startsWith('-'))
     if (unknown) throw new UsageError(`unknown option ${unknown}`)
     if (rest.length < 2) throw new UsageError('give at least two run ids: chase-workbench compare <id> <id>')
-    const store = openCliStore(io, db)
+    const store = openCliReader(io, db)
     try {
       const ids = rest.map((id) => store.resolveRunId(id))
       const details = ids.map((id) => store.getDetail(id)!)

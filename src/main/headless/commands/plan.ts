@@ -1,7 +1,9 @@
+import { totalmem } from 'node:os'
 import { configOptions, parseCommandArgs } from '../args'
 import { UsageError, type Command } from '../command'
 import { loadConfig } from '../configSource'
 import { formatTable } from '../table'
+import { memoryText } from '../../host/memoryCheck'
 import { computePlan, type ChasePlan, type PlanIssue } from '../../../shared/chase/plan'
 
 const usage = `Usage: chase-workbench plan (--preset <name> | --config <file.json>) [--set key=value ...]
@@ -73,6 +75,15 @@ const count = (n: number) => n.toLocaleString('en-US')
 const millions = (n: number) => `${(n / 1e6).toFixed(1)} M`
 const fixed = (n: number, digits = 4) => n.toFixed(digits)
 
+function memoryLine(plan: ChasePlan): string {
+  const m = plan.memory
+  return (
+    `Memory ≥ ${memoryText(m.total)} per training step: weights ${memoryText(m.weights)}, momentum ${memoryText(m.momentum)}, ` +
+    `gradients ${memoryText(m.gradients)}, masks ${memoryText(m.masks)}, activations ${memoryText(m.activations)}, ` +
+    `convolution workspace ${memoryText(m.workspace)} (this machine: ${memoryText(totalmem())})`
+  )
+}
+
 function describe(plan: ChasePlan): string {
   const t = plan.timing
   const out: string[] = []
@@ -140,6 +151,7 @@ function describe(plan: ChasePlan): string {
       `best checkpoint chosen in epochs ${plan.selectionWindow.startEpoch}–${plan.epochs - 1} ` +
       `(after step ${plan.selectionWindow.startStep})`,
     `Training FLOPs ≈ ${fixed(plan.trainingFlopsRatio, 3)}× dense training`,
+    memoryLine(plan),
     '',
     ...plan.notes.map((n) => `Note: ${n}`),
     '',

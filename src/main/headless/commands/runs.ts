@@ -7,7 +7,7 @@ import { isEnded } from '../../host/runLifecycle'
 import type { RunStore } from '../../host/runStore'
 import { parseCommandArgs, takeStoreOptions } from '../args'
 import { writeArtifactExport } from '../artifactExport'
-import { openCliStore } from '../cliHost'
+import { openCliReader, openCliStore } from '../cliHost'
 import { UsageError, type Command, type CommandIo } from '../command'
 import { formatTable, percent, shortDate, wrapList } from '../table'
 
@@ -186,7 +186,8 @@ const command: Command = {
       throw new UsageError('choose a subcommand: runs list | show <id> | export <id> | delete <id> --yes')
     }
     const { db, json, rest: own } = takeStoreOptions(rest)
-    const store = openCliStore(io, db)
+    const readOnly = sub === 'list' || sub === 'show'
+    const store = readOnly ? openCliReader(io, db) : openCliStore(io, db)
     try {
       if (sub === 'list') return list(store, own, io, json)
       const [idArg, ...subArgs] = own
