@@ -10,6 +10,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { configHash } from '../src/main/host/configHash'
 import { applyOverrides } from '../src/shared/config/overrides'
 import { getPreset } from '../src/shared/config/presets'
 import { requireExperimentConfig } from '../src/shared/config/parseConfig'
@@ -40,7 +41,12 @@ async function train(label: string, sets: string[]): Promise<TrainerToHost[]> {
   const port: ParentPort = { postMessage: (m) => void messages.push(m), onMessage() {} }
   const started = performance.now()
   await runTraining(
-    { runId: label, config, runDir: mkdtempSync(join(tmpdir(), `exp-${label}-`)) },
+    {
+      runId: label,
+      config,
+      configHash: configHash(config),
+      runDir: mkdtempSync(join(tmpdir(), `exp-${label}-`)),
+    },
     new EventEmitter(port),
     new RunControl(),
   )
