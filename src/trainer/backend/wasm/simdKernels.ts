@@ -72,14 +72,30 @@ export function assembleKernelModule(options: { fused: boolean; sharedMemory: bo
   return assembleModule(Object.values(functionsWith(options.fused)), options.sharedMemory)
 }
 
-const kernelsByBackend = new WeakMap<BackendWasm, SimdKernels | null>()
+let kernelsByBackend = new WeakMap<BackendWasm, SimdKernels | null>()
 
-/** Off sends every caller to its JavaScript fallback (tests check those paths with it). */
-export const simdKernelSwitch = { enabled: true }
+/** How the kernels are built; given by `registerWasmTrainingKernels`' options, not flipped by callers. */
+export interface SimdKernelSettings {
+  /** False sends every caller to its JavaScript fallback. */
+  readonly enabled: boolean
+  /** False builds the kernels with mul + add even where relaxed SIMD validates. */
+  readonly relaxedSimd: boolean
+}
+
+let settings: SimdKernelSettings = { enabled: true, relaxedSimd: true }
+
+/** Called at registration: kernels bound under other settings are closed and rebuilt on next use. */
+export function configureSimdKernels(next: SimdKernelSettings): void {
+  if (next.enabled === settings.enabled && next.relaxedSimd === settings.relaxedSimd) return
+  settings = next
+  kernelsByBackend = new WeakMap()
+  current?.threads.close()
+  current = null
+}
 
 /** The kernels bound to this backend's memory, or null where that memory cannot be reached. */
 export function simdKernelsFor(backend: BackendWasm): SimdKernels | null {
-  if (!simdKernelSwitch.enabled) return null
+  if (!settings.enabled) return null
   if (!kernelsByBackend.has(backend)) kernelsByBackend.set(backend, instantiate(backend))
   return kernelsByBackend.get(backend)!
 }
@@ -110,7 +126,7 @@ function instantiate(backend: BackendWasm): SimdKernels | null {
     return null
   }
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer
-  const fused = relaxedSimdSupported()
+  const fused = settings.relaxedSimd && relaxedSimdSupported()
   const functions = functionsWith(fused)
   let module: object
   try {
@@ -166,11 +182,8 @@ let current: SimdKernels | null = null
  * built without it.
  */
 export function relaxedSimdSupported(): boolean {
-  return relaxedSimdSwitch.enabled && compiles(relaxedProbe)
+  return compiles(relaxedProbe)
 }
-
-/** Off makes kernels instantiated from then on use mul + add (tests compare the two). */
-export const relaxedSimdSwitch = { enabled: true }
 
 const probe = defineFunction('probe', { parameters: [], i32: [], v128: ['v'] }, (l) => [
   ...v128Zero,
