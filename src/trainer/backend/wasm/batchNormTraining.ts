@@ -7,6 +7,7 @@ import {
   type BatchNormTrainingAttrs,
 } from '../../ops/batchNormTraining'
 import { dispose } from './kernelCall'
+import { heapOffset } from './wasmInternals'
 import { simdKernelsFor, type SimdKernels } from './simdKernels'
 
 /**
@@ -112,8 +113,7 @@ function channelMoments(
   return { mean, squares }
 }
 
-const offsetOf = (info: TensorInfo, wasm: BackendWasm): number =>
-  wasm.dataIdMap.get(info.dataId)!.memoryOffset
+const offsetOf = (info: TensorInfo, wasm: BackendWasm): number => heapOffset(wasm, info)
 
 function batchNormTraining({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo[] {
   const wasm = backend as BackendWasm

@@ -7,7 +7,8 @@ import {
 } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { gradientConvInfo } from './conv2d'
-import { conv2dInfo, dispose, heapOffset, reshapeInfo, sliceInfo, transposeInfo } from './kernelCall'
+import { conv2dInfo, dispose, reshapeInfo, sliceInfo, transposeInfo } from './kernelCall'
+import { heapOffset } from './wasmInternals'
 import { simdKernelsFor } from './simdKernels'
 
 /**

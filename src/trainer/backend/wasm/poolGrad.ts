@@ -10,6 +10,7 @@ import {
 } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { simdKernelsFor } from './simdKernels'
+import { heapOffset } from './wasmInternals'
 
 /**
  * Pooling gradients as one pass over the windows, channels innermost (NHWC), on the wasm heap.
@@ -51,7 +52,7 @@ function maxPoolGrad({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): Ten
   if (simd !== null) {
     // The kernel writes every position a window covers; an odd last row or column is not covered.
     if (inHeight !== 2 * outHeight || inWidth !== 2 * outWidth) out.fill(0)
-    const offset = (info: TensorInfo) => wasm.dataIdMap.get(info.dataId)!.memoryOffset
+    const offset = (info: TensorInfo) => heapOffset(wasm, info)
     const rowBytes = inWidth * c * 4
     // Images stack into one run of window rows only when no odd row is left between them.
     const [calls, rowsPerCall] =

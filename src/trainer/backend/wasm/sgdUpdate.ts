@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { SgdUpdate, type SgdUpdateAttrs } from '../../ops/sgdUpdate'
-import { heapOffset } from './kernelCall'
+import { heapOffset } from './wasmInternals'
 import { simdKernelsFor } from './simdKernels'
 
 /**

@@ -1,5 +1,5 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm'
+import { poolThreads, wasmMemoryOf } from './wasmInternals'
 import { startKernelThreads, type KernelThreads } from './kernelThreads'
 import {
   argumentList,
@@ -100,9 +100,6 @@ export function simdKernelsFor(backend: BackendWasm): SimdKernels | null {
   return kernelsByBackend.get(backend)!
 }
 
-interface WasmMemoryLike {
-  buffer: ArrayBufferLike
-}
 /** The calls we make; the trainer's lib (ES2023, no DOM) has no WebAssembly types. */
 interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => object
@@ -114,14 +111,8 @@ function instantiate(backend: BackendWasm): SimdKernels | null {
   const previous = current
   current = null
   previous?.threads.close()
-  const emscripten = backend.wasm as unknown as {
-    wasmMemory?: WasmMemoryLike
-    asm?: { memory?: WasmMemoryLike }
-    HEAPU8: Uint8Array
-  }
-  // The threaded build keeps its shared memory in `wasmMemory`; the single-threaded one exports it.
-  const memory = emscripten.wasmMemory ?? emscripten.asm?.memory
-  if (memory === undefined || memory.buffer !== emscripten.HEAPU8.buffer) {
+  const memory = wasmMemoryOf(backend)
+  if (memory === null) {
     problems.set(backend, 'the SIMD kernels could not reach the wasm memory')
     return null
   }
@@ -145,7 +136,7 @@ function instantiate(backend: BackendWasm): SimdKernels | null {
     return null
   }
   const names = Object.keys(functions)
-  const threads = startKernelThreads(module, memory, exports, names, shared ? getThreadsCount() : 1)
+  const threads = startKernelThreads(module, memory, exports, names, shared ? poolThreads() : 1)
   const ordered = <K extends KernelName>(name: K, args: KernelArguments<K>): number[] =>
     argumentList(functions[name] as WasmFunction<string>, args as Record<string, number>)
   current = {
