@@ -1,6 +1,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { RunningAverage, type RunningAverageAttrs } from '../../ops/runningAverage'
+import { RunningAverage, type RunningAverageAttrs } from '../../../ops/runningAverage'
+import type { WasmKernel } from '../wasmKernel'
 
 /**
  * A BN running statistic's update as one kernel: ChaseRunningAverage(running, batch) →
@@ -32,3 +33,5 @@ export const runningAverageConfig: KernelConfig = {
   backendName: 'wasm',
   kernelFunc: runningAverage,
 }
+
+export const kernel: WasmKernel = { kernelName: RunningAverage, config: () => runningAverageConfig }

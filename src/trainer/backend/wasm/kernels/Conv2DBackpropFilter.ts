@@ -6,11 +6,12 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { gradientConvInfo } from './conv2d'
-import { filterGradientGemm, filterGradientGemmFits } from './filterGradientGemm'
-import { filterGradientIm2col } from './filterGradientIm2col'
-import { filterGradientShifted } from './filterGradientShifted'
-import { simdKernelsFor } from './simdKernels'
+import { gradientConvInfo } from '../conv2d'
+import { filterGradientGemm, filterGradientGemmFits } from '../filterGradientGemm'
+import { filterGradientIm2col } from '../filterGradientIm2col'
+import { filterGradientShifted } from '../filterGradientShifted'
+import { simdKernelsFor } from '../simdKernels'
+import type { WasmKernel } from '../wasmKernel'
 
 /**
  * The filter gradient, which tfjs-backend-wasm 4.22 lacks (tfjs #8474). Where the channels fit
@@ -68,4 +69,9 @@ export const conv2dBackpropFilterConfig: KernelConfig = {
   kernelName: Conv2DBackpropFilter,
   backendName: 'wasm',
   kernelFunc: conv2dBackpropFilter,
+}
+
+export const kernel: WasmKernel = {
+  kernelName: Conv2DBackpropFilter,
+  config: () => conv2dBackpropFilterConfig,
 }

@@ -7,6 +7,7 @@ import {
   type TileAttrs,
 } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
+import type { WasmKernel } from '../wasmKernel'
 
 type HeapArray = Float32Array | Int32Array | Uint8Array
 
@@ -91,3 +92,5 @@ function tile({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo
 }
 
 export const tileConfig: KernelConfig = { kernelName: Tile, backendName: 'wasm', kernelFunc: tile }
+
+export const kernel: WasmKernel = { kernelName: Tile, config: () => tileConfig }

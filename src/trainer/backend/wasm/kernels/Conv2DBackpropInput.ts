@@ -6,10 +6,11 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { gradientConvInfo } from './conv2d'
-import { conv2dInfo, dispose, reshapeInfo, sliceInfo, transposeInfo } from './kernelCall'
-import { heapOffset } from './wasmInternals'
-import { simdKernelsFor } from './simdKernels'
+import { gradientConvInfo } from '../conv2d'
+import { conv2dInfo, dispose, reshapeInfo, sliceInfo, transposeInfo } from '../kernelCall'
+import { heapOffset } from '../wasmInternals'
+import { simdKernelsFor } from '../simdKernels'
+import type { WasmKernel } from '../wasmKernel'
 
 /**
  * The input gradient as one forward convolution on XNNPACK (tfjs-backend-wasm's own kernel is a plain
@@ -169,4 +170,9 @@ export const conv2dBackpropInputConfig: KernelConfig = {
   kernelName: Conv2DBackpropInput,
   backendName: 'wasm',
   kernelFunc: conv2dBackpropInput,
+}
+
+export const kernel: WasmKernel = {
+  kernelName: Conv2DBackpropInput,
+  config: () => conv2dBackpropInputConfig,
 }

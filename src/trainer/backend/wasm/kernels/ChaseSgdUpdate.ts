@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { SgdUpdate, type SgdUpdateAttrs } from '../../ops/sgdUpdate'
-import { heapOffset } from './wasmInternals'
-import { simdKernelsFor } from './simdKernels'
+import { SgdUpdate, type SgdUpdateAttrs } from '../../../ops/sgdUpdate'
+import { heapOffset } from '../wasmInternals'
+import { simdKernelsFor } from '../simdKernels'
+import type { WasmKernel } from '../wasmKernel'
 
 /**
  * One SGD step of a parameter as one kernel: ChaseSgdUpdate(weight, grad, buffer) → [weight', buffer'].
@@ -39,3 +40,5 @@ export const sgdUpdateConfig: KernelConfig = {
   backendName: 'wasm',
   kernelFunc: sgdUpdate,
 }
+
+export const kernel: WasmKernel = { kernelName: SgdUpdate, config: () => sgdUpdateConfig }
