@@ -1,9 +1,6 @@
 import {
-  AvgPoolGrad,
   backend_util,
-  MaxPoolGrad,
   type AvgPoolGradAttrs,
-  type KernelConfig,
   type KernelFunc,
   type MaxPoolGradAttrs,
   type TensorInfo,
@@ -20,7 +17,7 @@ import { heapOffset } from './wasmInternals'
  * the first strict maximum wins; the average gradient is dy / (filter area).
  */
 
-function maxPoolGrad({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
+export function maxPoolGrad({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
   const wasm = backend as BackendWasm
   const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo }
   const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs
@@ -161,7 +158,7 @@ function maxPoolGrad2x2(
   }
 }
 
-function avgPoolGrad({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
+export function avgPoolGrad({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
   const wasm = backend as BackendWasm
   const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo }
   const { filterSize, strides, pad } = attrs as unknown as AvgPoolGradAttrs
@@ -201,15 +198,4 @@ function avgPoolGrad({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): Ten
     }
   }
   return dx
-}
-
-export const maxPoolGradConfig: KernelConfig = {
-  kernelName: MaxPoolGrad,
-  backendName: 'wasm',
-  kernelFunc: maxPoolGrad,
-}
-export const avgPoolGradConfig: KernelConfig = {
-  kernelName: AvgPoolGrad,
-  backendName: 'wasm',
-  kernelFunc: avgPoolGrad,
 }

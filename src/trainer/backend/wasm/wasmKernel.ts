@@ -1,4 +1,4 @@
-import type { KernelConfig } from '@tensorflow/tfjs-core'
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core'
 
 /** How our kernels run; every option defaults to on, what training uses. */
 export interface WasmKernelOptions {
@@ -18,4 +18,9 @@ export interface WasmKernel {
   readonly kernelName: string
   /** The config to register; `shipped(name)` is tfjs' own kernel, to which a wrapper hands the rest. */
   config(shipped: (name: string) => KernelConfig, options: Required<WasmKernelOptions>): KernelConfig
+}
+
+/** A kernel that is ours outright (no shipped kernel behind it). */
+export function ownKernel(kernelName: string, kernelFunc: KernelFunc): WasmKernel {
+  return { kernelName, config: () => ({ kernelName, backendName: 'wasm', kernelFunc }) }
 }

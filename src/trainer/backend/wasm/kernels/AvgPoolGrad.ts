@@ -1,5 +1,5 @@
 import { AvgPoolGrad } from '@tensorflow/tfjs-core'
-import { avgPoolGradConfig } from '../poolGrad'
-import type { WasmKernel } from '../wasmKernel'
+import { avgPoolGrad } from '../poolGrad'
+import { ownKernel } from '../wasmKernel'
 
-export const kernel: WasmKernel = { kernelName: AvgPoolGrad, config: () => avgPoolGradConfig }
+export const kernel = ownKernel(AvgPoolGrad, avgPoolGrad)

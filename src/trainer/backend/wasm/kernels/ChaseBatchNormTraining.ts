@@ -1,5 +1,5 @@
 import { BatchNormTraining } from '../../../ops/batchNormTraining'
-import { batchNormTrainingConfig } from '../batchNormTraining'
-import type { WasmKernel } from '../wasmKernel'
+import { batchNormTraining } from '../batchNormTraining'
+import { ownKernel } from '../wasmKernel'
 
-export const kernel: WasmKernel = { kernelName: BatchNormTraining, config: () => batchNormTrainingConfig }
+export const kernel = ownKernel(BatchNormTraining, batchNormTraining)

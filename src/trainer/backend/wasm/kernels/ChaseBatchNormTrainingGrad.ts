@@ -1,8 +1,5 @@
 import { BatchNormTrainingGrad } from '../../../ops/batchNormTraining'
-import { batchNormTrainingGradConfig } from '../batchNormTraining'
-import type { WasmKernel } from '../wasmKernel'
+import { batchNormTrainingGrad } from '../batchNormTraining'
+import { ownKernel } from '../wasmKernel'
 
-export const kernel: WasmKernel = {
-  kernelName: BatchNormTrainingGrad,
-  config: () => batchNormTrainingGradConfig,
-}
+export const kernel = ownKernel(BatchNormTrainingGrad, batchNormTrainingGrad)

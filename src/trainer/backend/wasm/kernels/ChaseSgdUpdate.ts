@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core'
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { SgdUpdate, type SgdUpdateAttrs } from '../../../ops/sgdUpdate'
 import { heapOffset } from '../wasmInternals'
 import { simdKernelsFor } from '../simdKernels'
-import type { WasmKernel } from '../wasmKernel'
+import { ownKernel } from '../wasmKernel'
 
 /**
  * One SGD step of a parameter as one kernel: ChaseSgdUpdate(weight, grad, buffer) → [weight', buffer'].
@@ -35,10 +35,4 @@ function sgdUpdate({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): Tenso
   return [nextWeight, nextBuffer]
 }
 
-export const sgdUpdateConfig: KernelConfig = {
-  kernelName: SgdUpdate,
-  backendName: 'wasm',
-  kernelFunc: sgdUpdate,
-}
-
-export const kernel: WasmKernel = { kernelName: SgdUpdate, config: () => sgdUpdateConfig }
+export const kernel = ownKernel(SgdUpdate, sgdUpdate)

@@ -1,7 +1,6 @@
 import {
   Conv2DBackpropFilter,
   type Conv2DBackpropFilterAttrs,
-  type KernelConfig,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core'
@@ -11,7 +10,7 @@ import { filterGradientGemm, filterGradientGemmFits } from '../filterGradientGem
 import { filterGradientIm2col } from '../filterGradientIm2col'
 import { filterGradientShifted } from '../filterGradientShifted'
 import { simdKernelsFor } from '../simdKernels'
-import type { WasmKernel } from '../wasmKernel'
+import { ownKernel } from '../wasmKernel'
 
 /**
  * The filter gradient, which tfjs-backend-wasm 4.22 lacks (tfjs #8474). Where the channels fit
@@ -65,13 +64,4 @@ export const filterGradientLimits = {
   patchBudgetFloats: 8 * 1024 * 1024,
 }
 
-export const conv2dBackpropFilterConfig: KernelConfig = {
-  kernelName: Conv2DBackpropFilter,
-  backendName: 'wasm',
-  kernelFunc: conv2dBackpropFilter,
-}
-
-export const kernel: WasmKernel = {
-  kernelName: Conv2DBackpropFilter,
-  config: () => conv2dBackpropFilterConfig,
-}
+export const kernel = ownKernel(Conv2DBackpropFilter, conv2dBackpropFilter)

@@ -1,7 +1,6 @@
 import {
   Conv2DBackpropInput,
   type Conv2DBackpropInputAttrs,
-  type KernelConfig,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core'
@@ -10,7 +9,7 @@ import { gradientConvInfo } from '../conv2d'
 import { conv2dInfo, dispose, reshapeInfo, sliceInfo, transposeInfo } from '../kernelCall'
 import { heapOffset } from '../wasmInternals'
 import { simdKernelsFor } from '../simdKernels'
-import type { WasmKernel } from '../wasmKernel'
+import { ownKernel } from '../wasmKernel'
 
 /**
  * The input gradient as one forward convolution on XNNPACK (tfjs-backend-wasm's own kernel is a plain
@@ -166,13 +165,4 @@ function buildPhaseFilter(
   return result
 }
 
-export const conv2dBackpropInputConfig: KernelConfig = {
-  kernelName: Conv2DBackpropInput,
-  backendName: 'wasm',
-  kernelFunc: conv2dBackpropInput,
-}
-
-export const kernel: WasmKernel = {
-  kernelName: Conv2DBackpropInput,
-  config: () => conv2dBackpropInputConfig,
-}
+export const kernel = ownKernel(Conv2DBackpropInput, conv2dBackpropInput)

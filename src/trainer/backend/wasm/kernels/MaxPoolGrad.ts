@@ -1,5 +1,5 @@
 import { MaxPoolGrad } from '@tensorflow/tfjs-core'
-import { maxPoolGradConfig } from '../poolGrad'
-import type { WasmKernel } from '../wasmKernel'
+import { maxPoolGrad } from '../poolGrad'
+import { ownKernel } from '../wasmKernel'
 
-export const kernel: WasmKernel = { kernelName: MaxPoolGrad, config: () => maxPoolGradConfig }
+export const kernel = ownKernel(MaxPoolGrad, maxPoolGrad)
