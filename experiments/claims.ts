@@ -17,6 +17,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { configHash } from '../src/main/host/configHash'
 import { computePlan } from '../src/shared/chase/plan'
 import { paperTable, paperTableMarkdown, type PaperTableRun } from '../src/shared/chase/paperTable'
 import type { ExperimentConfigInput } from '../src/shared/config/experimentConfig'
@@ -138,7 +139,12 @@ async function train(v: Variant, seed: number): Promise<Outcome> {
   }
   const started = performance.now()
   await runTraining(
-    { runId: `${v.key}-${seed}`, config, runDir: mkdtempSync(join(tmpdir(), 'claims-')) },
+    {
+      runId: `${v.key}-${seed}`,
+      config,
+      configHash: configHash(config),
+      runDir: mkdtempSync(join(tmpdir(), 'claims-')),
+    },
     new EventEmitter(port),
     new RunControl(),
   )

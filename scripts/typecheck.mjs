@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process'
 
 const projects = [
   ['shared', 'tsc', 'src/shared/tsconfig.json'],
+  ['node', 'tsc', 'src/node/tsconfig.json'],
   ['trainer', 'tsc', 'src/trainer/tsconfig.json'],
   ['main', 'tsc', 'src/main/tsconfig.json'],
   ['preload', 'tsc', 'src/preload/tsconfig.json'],

@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import type { ExperimentConfigInput } from '../../src/shared/config/experimentConfig'
 import { ExperimentConfig } from '../../src/shared/config/experimentConfig'
 import type { TrainerToHost } from '../../src/shared/protocol/trainerMessages'
+import { configHash } from '../../src/main/host/configHash'
 
 const entry = resolve(import.meta.dirname, '../../src/trainer/entry.ts')
 export const fixtures = resolve(import.meta.dirname, '../fixtures/data')
@@ -38,7 +39,14 @@ export function startTrainer(runDir: string, config: ExperimentConfig, resumeFro
     const message = raw as TrainerToHost
     messages.push(message)
     if (message.type === 'ready') {
-      child.send({ type: 'start', runId: 'test-run', runDir, config, ...(resumeFrom ? { resumeFrom } : {}) })
+      child.send({
+        type: 'start',
+        runId: 'test-run',
+        runDir,
+        config,
+        configHash: configHash(config),
+        ...(resumeFrom ? { resumeFrom } : {}),
+      })
     }
     for (const waiter of [...waiters]) {
       if (waiter.predicate(message)) {

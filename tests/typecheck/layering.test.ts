@@ -32,19 +32,27 @@ describe('layering', () => {
   })
 
   it('lets no host file import trainer code (launchers name its entries by URL)', () => {
-    // The CLI's `data` command and `train --download` load the dataset manager (Node only, no tfjs)
-    // lazily; it is to move to a host-side module. Listed here so that no other import creeps in.
-    const knownExceptions = new Set([
-      'src/main/headless/ensureDataset.ts imports ../../trainer/data/datasetManager',
-      'src/main/headless/commands/data.ts imports ../../../trainer/data/datasetManager',
-      'src/main/headless/commands/data.ts imports ../../../trainer/data/progressBar',
-    ])
     const offending = sourceFiles('src/main').flatMap((file) =>
       importsOf(file)
         .filter((spec) => /(^|\/)trainer\//.test(spec))
-        .map((spec) => `${file} imports ${spec}`)
-        .filter((line) => !knownExceptions.has(line)),
+        .map((spec) => `${file} imports ${spec}`),
     )
+    expect(offending).toEqual([])
+  })
+
+  it('keeps the trainer out of the host, and src/node out of both', () => {
+    const offending = [
+      ...sourceFiles('src/trainer').flatMap((file) =>
+        importsOf(file)
+          .filter((spec) => /(^|\/)main\//.test(spec))
+          .map((spec) => `${file} imports ${spec}`),
+      ),
+      ...sourceFiles('src/node').flatMap((file) =>
+        importsOf(file)
+          .filter((spec) => /(^|\/)(main|trainer)\//.test(spec))
+          .map((spec) => `${file} imports ${spec}`),
+      ),
+    ]
     expect(offending).toEqual([])
   })
 })

@@ -1,6 +1,7 @@
 import type { ExperimentConfig } from '../../shared/config/experimentConfig'
 import type { CommandIo } from './command'
 import { fetchDataset } from './commands/data'
+import { runDatasetTask } from './datasetTask'
 
 /**
  * `train --download`: fetches the run's dataset before the run starts when it is not installed. A set
@@ -8,8 +9,9 @@ import { fetchDataset } from './commands/data'
  */
 export async function ensureDataset(data: ExperimentConfig['data'], io: CommandIo): Promise<void> {
   if (data.dataset === 'synthetic' || (data.path !== undefined && data.path !== '')) return
-  const { locateDataset } = await import('../../trainer/data/datasetManager')
-  const status = await locateDataset(data.dataset, { env: io.env, cwd: io.cwd })
+  const answer = await runDatasetTask({ kind: 'list' }, io)
+  const status = answer.type === 'list' ? answer.datasets.find((d) => d.name === data.dataset) : undefined
+  if (status === undefined) throw new Error(`the dataset task did not report ${data.dataset}`)
   if (status.status === 'found') return
   io.stderr.write(`${status.title} is not installed: downloading it first (--download)\n`)
   await fetchDataset(data.dataset, io)

@@ -1,10 +1,6 @@
 import { statSync } from 'node:fs'
 // The checkpoint format is the trainer's; the host only reads which step a file holds (Node on both sides).
-import {
-  previousCheckpointPath,
-  readCheckpoint,
-  removeStaleTemporaries,
-} from '../../trainer/runtime/checkpointFile'
+import { previousCheckpointPath, readCheckpoint, removeStaleTemporaries } from '../../node/checkpointFile'
 
 export { removeStaleTemporaries }
 

@@ -1,7 +1,7 @@
-import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
+import { userDataFolder } from '../../node/userDataFolder'
 
-export const appFolderName = 'chase-workbench'
+export { appFolderName } from '../../node/userDataFolder'
 export const databaseFileName = 'workbench.db'
 
 export interface DataPathInput {
@@ -19,18 +19,8 @@ export interface DataPaths {
   readonly dataDir: string
 }
 
-/** The user's data directory: XDG on Linux, Application Support on macOS, %APPDATA% on Windows. */
-export function defaultDataDir(
-  env: NodeJS.ProcessEnv,
-  platform: NodeJS.Platform = process.platform,
-  home = homedir(),
-): string {
-  if (platform === 'darwin') return join(home, 'Library', 'Application Support', appFolderName)
-  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), appFolderName)
-  const xdg = env.XDG_DATA_HOME
-  // The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored.
-  return join(xdg && xdg.startsWith('/') ? xdg : join(home, '.local', 'share'), appFolderName)
-}
+/** The user's data directory (see `userDataFolder`: XDG, Application Support, %APPDATA%). */
+export const defaultDataDir = userDataFolder
 
 /** `--db`, else `$CHASE_WORKBENCH_DB`, else `<user data dir>/workbench.db`; run folders live beside it. */
 export function resolveDataPaths(input: DataPathInput): DataPaths {

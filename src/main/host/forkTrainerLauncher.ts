@@ -18,7 +18,7 @@ export interface ForkLauncherOptions {
 const stderrTailBytes = 8192
 
 /** tsx's loader by absolute URL, so a trainer written in TypeScript starts whatever the working folder. */
-function tsxImport(): string {
+export function tsxImport(): string {
   return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
 }
 

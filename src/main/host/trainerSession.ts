@@ -7,6 +7,7 @@ import {
   type RunStatus,
 } from '../../shared/api/runRecords'
 import { asRunId } from './brands'
+import { configHash } from './configHash'
 import type { EventHub } from './eventHub'
 import { classifyExit } from './exitReason'
 import type { IngestFlusher } from './ingestFlusher'
@@ -160,6 +161,7 @@ export class TrainerSession {
           runId,
           config: this.run.config,
           runDir: this.run.runDir,
+          configHash: configHash(this.run.config),
           ...(this.run.resumeFrom ? { resumeFrom: this.run.resumeFrom } : {}),
         })
         return

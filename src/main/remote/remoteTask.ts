@@ -1,3 +1,4 @@
+import { configHash } from '../host/configHash'
 import type { TrainerExit, TrainerLauncher } from '../host/trainerLauncher'
 import { HostLink } from './hostLink'
 import { appendExit, appendMessage, type SpoolEntry } from './spoolFile'
@@ -53,6 +54,7 @@ export async function runRemoteTask(options: RemoteTaskOptions): Promise<number>
         type: 'start',
         runId: manifest.runId,
         config: manifest.config,
+        configHash: configHash(manifest.config),
         runDir: manifest.runDir,
         ...(manifest.resumeFrom ? { resumeFrom: manifest.resumeFrom } : {}),
       })

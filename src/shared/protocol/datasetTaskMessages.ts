@@ -10,10 +10,26 @@ export const datasetTaskVariable = 'CHASE_WORKBENCH_DATASET_TASK'
 
 export const DatasetTask = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('list') }),
-  z.object({ kind: z.literal('download'), name: FileDatasetName }),
+  /** `root`: install under this folder instead of the data root, and read the dataset from there. */
+  z.object({
+    kind: z.literal('download'),
+    name: FileDatasetName,
+    root: z.string().min(1).max(4096).optional(),
+  }),
   z.object({ kind: z.literal('use'), name: FileDatasetName, folder: z.string().min(1).max(4096) }),
 ])
 export type DatasetTask = z.infer<typeof DatasetTask>
+
+/** One file's download so far, as the CLI's progress bar draws it. */
+export const FileDownloadProgress = z.object({
+  file: z.string(),
+  /** Bytes on disk for this file, including those kept from an earlier, interrupted try. */
+  receivedBytes: z.number().min(0),
+  totalBytes: z.number().min(0).nullable(),
+  bytesPerSecond: z.number().min(0),
+  done: z.boolean(),
+})
+export type FileDownloadProgress = z.infer<typeof FileDownloadProgress>
 
 export const DatasetTaskMessage = z.discriminatedUnion('type', [
   /** Bytes over all the dataset's files so far (about ten a second). */
@@ -23,6 +39,8 @@ export const DatasetTaskMessage = z.discriminatedUnion('type', [
     receivedBytes: z.number().min(0),
     totalBytes: z.number().min(0).nullable(),
     bytesPerSecond: z.number().min(0),
+    /** The file in flight; a file's last report (`done`) is always sent. */
+    current: FileDownloadProgress,
   }),
   z.object({
     type: z.literal('list'),
@@ -31,7 +49,13 @@ export const DatasetTaskMessage = z.discriminatedUnion('type', [
     mirror: z.string().nullable(),
   }),
   /** A download or a chosen folder succeeded: the dataset's status now. */
-  z.object({ type: z.literal('done'), status: DatasetStatus, notes: z.array(z.string()) }),
+  z.object({
+    type: z.literal('done'),
+    status: DatasetStatus,
+    notes: z.array(z.string()),
+    /** Where a download put the dataset. */
+    folder: z.string().optional(),
+  }),
   /** A problem the user can act on (the message says how), or an unexpected error. */
   z.object({ type: z.literal('failed'), message: z.string(), reason: z.string() }),
 ])

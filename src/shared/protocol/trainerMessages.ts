@@ -27,6 +27,8 @@ export const StartTraining = z.object({
   config: ExperimentConfig,
   /** Folder the trainer owns for checkpoints, the slimmed model and exports. */
   runDir: z.string().min(1),
+  /** The run's config hash (the host's `configHash`), written into the exported networks' metadata. */
+  configHash: z.string().min(1),
   /** Resume from this checkpoint file instead of starting fresh. */
   resumeFrom: z.string().optional(),
 })

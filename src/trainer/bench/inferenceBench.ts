@@ -8,7 +8,7 @@ import { buildModel } from '../../shared/models/registry'
 import type { BenchRequest, BenchResult } from '../../shared/protocol/trainerMessages'
 import { Rng } from '../../shared/rng'
 import { initBackend } from '../backend/pickBackend'
-import { conv2dGemmSwitch } from '../backend/wasm/conv2d'
+import { registerWasmTrainingKernels } from '../backend/wasm/registerTrainingKernels'
 import { forward } from '../model/forward'
 import { createParameters, disposeParameters, type ModelParams } from '../model/parameters'
 import { slimNetwork } from '../model/slim'
@@ -31,11 +31,13 @@ interface Contender {
  */
 export async function runInferenceBench(request: BenchRequest): Promise<BenchResult> {
   const backend = await initBackend(request.backend)
-  conv2dGemmSwitch.enabled = false
+  if (backend.name !== 'wasm') return timeContenders(request, backend)
+  registerWasmTrainingKernels({ ownConv2d: false })
   try {
     return await timeContenders(request, backend)
   } finally {
-    conv2dGemmSwitch.enabled = true
+    // Training in this process (tests do both) gets its own convolution back.
+    registerWasmTrainingKernels()
   }
 }
 

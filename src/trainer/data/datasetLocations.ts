@@ -1,11 +1,12 @@
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { DatasetName } from '../../shared/data/datasets'
+import { userDataFolder } from '../../node/userDataFolder'
 
 /**
  * The usual places a dataset is looked for, in order. The data root (where downloads go) comes first:
- * `CHASE_WORKBENCH_DATA`, else `$XDG_DATA_HOME/chase-workbench/datasets` (Windows: `%LOCALAPPDATA%`),
- * else `~/.local/share/chase-workbench/datasets`. Then `./data`, the working folder, `~/data`,
+ * `CHASE_WORKBENCH_DATA`, else `datasets` in the user's data folder (`src/node/userDataFolder.ts`:
+ * `$XDG_DATA_HOME/chase-workbench/datasets`, else `~/.local/share/chase-workbench/datasets` on Linux). Then `./data`, the working folder, `~/data`,
  * `~/datasets`, Keras's cache and the system folders Debian's dataset packages use.
  * `CHASE_WORKBENCH_DATA_ONLY=1` keeps the search to the data root (a deployment that keeps data in one
  * place, or a test of a machine without the data).
@@ -30,12 +31,8 @@ export const datasetFolderNames: Readonly<Record<FileDatasetName, readonly strin
 
 export function dataRoot(options: LocateOptions = {}): string {
   const env = options.env ?? process.env
-  const home = options.home ?? homedir()
   if (env.CHASE_WORKBENCH_DATA) return resolve(env.CHASE_WORKBENCH_DATA)
-  if (env.XDG_DATA_HOME) return join(env.XDG_DATA_HOME, 'chase-workbench', 'datasets')
-  if (process.platform === 'win32' && env.LOCALAPPDATA)
-    return join(env.LOCALAPPDATA, 'chase-workbench', 'datasets')
-  return join(home, '.local', 'share', 'chase-workbench', 'datasets')
+  return join(userDataFolder(env, process.platform, options.home ?? homedir()), 'datasets')
 }
 
 export function searchRoots(options: LocateOptions = {}): string[] {

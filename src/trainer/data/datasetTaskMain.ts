@@ -54,24 +54,34 @@ async function run(task: DatasetTask): Promise<DatasetTaskMessage> {
         if (pending) void send(pending)
         pending = null
       }
-      const { notes } = await downloadDataset(task.name, {
+      const { folder, notes } = await downloadDataset(task.name, {
+        ...(task.root !== undefined ? { root: task.root } : {}),
         onPlan: (files) => (sizes = files),
         onProgress: (p) => {
           if (p.done) finished.set(p.file, p.receivedBytes)
           const before = [...finished].filter(([name]) => name !== p.file).reduce((n, [, b]) => n + b, 0)
           const total = sizes.reduce((n, f) => n + f.bytes, 0)
+          const { file, receivedBytes, totalBytes, bytesPerSecond, done } = p
           pending = {
             type: 'progress',
             file: p.file,
             receivedBytes: before + p.receivedBytes,
             totalBytes: total > 0 ? total : null,
             bytesPerSecond: p.bytesPerSecond,
+            current: { file, receivedBytes, totalBytes, bytesPerSecond, done },
           }
-          timer ??= setTimeout(flush, 100)
+          // A file's end is sent at once, so a progress bar always shows each file reach its size.
+          if (done) {
+            if (timer) clearTimeout(timer)
+            flush()
+          } else timer ??= setTimeout(flush, 100)
         },
       })
       if (timer) clearTimeout(timer)
-      return { type: 'done', status: await locateDataset(task.name), notes }
+      // Downloaded elsewhere than the data root: remembered as the folder to read it from.
+      const status =
+        task.root !== undefined ? await useDatasetFolder(task.name, folder) : await locateDataset(task.name)
+      return { type: 'done', status, notes, folder }
     }
   }
 }

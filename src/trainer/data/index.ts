@@ -33,5 +33,4 @@ export {
 export { dataRoot, searchRoots, type LocateOptions } from './datasetLocations'
 export { datasetSources, formatSteps, manualSteps, type DatasetSource } from './datasetSources'
 export { DownloadError, type DownloadProgress } from './download'
-export { formatProgress, progressPrinter } from './progressBar'
 export { generateSynthetic, SYNTHETIC_DATASET_SEED } from './synthetic'

@@ -18,6 +18,8 @@ import { loadTrainingState, type BestSoFar } from './trainingState'
 
 export interface FinishInput {
   readonly runId: string
+  /** From the start request: the host hashes configs, so the run record and the exports agree. */
+  readonly configHash: string
   readonly config: ExperimentConfig
   readonly spec: ModelSpec
   readonly data: LoadedDataset

@@ -2,7 +2,6 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { networkMetadata, runFiles, type NetworkMetadata } from '../../shared/export/networkMetadata'
 import type { ModelSpec } from '../../shared/models/modelSpec'
-import { configHash } from '../../main/host/configHash'
 import type { Evaluation } from './evaluate'
 import type { FinishInput } from './finishRun'
 
@@ -24,7 +23,7 @@ export function writeNetworkMetadata(
 ): RunNetworksMetadata {
   const common = {
     runId: input.runId,
-    configHash: configHash(input.config),
+    configHash: input.configHash,
     dataset: input.config.data.dataset,
     layout: 'NHWC' as const,
     testImages: input.final.test.count,

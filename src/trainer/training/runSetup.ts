@@ -21,6 +21,8 @@ export interface TrainingRequest {
   readonly runId: string
   readonly config: ExperimentConfig
   readonly runDir: string
+  /** The host hashes configs (src/main/host/configHash.ts); the exports carry the run record's hash. */
+  readonly configHash: string
   readonly resumeFrom?: string
 }
 

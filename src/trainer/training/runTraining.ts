@@ -39,6 +39,7 @@ export async function runTraining(
     }
     const result = await finishRun({
       runId: request.runId,
+      configHash: request.configHash,
       config: request.config,
       spec,
       data: setup.data,

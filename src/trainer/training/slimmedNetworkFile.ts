@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { ModelSpec } from '../../shared/models/modelSpec'
 import { parametersFrom, type ModelParams } from '../model/parameters'
-import { readCheckpoint, writeCheckpoint, type StoredTensor } from '../runtime/checkpointFile'
+import { readCheckpoint, writeCheckpoint, type StoredTensor } from '../../node/checkpointFile'
 
 /** The trained, channel-slimmed network as the workbench reloads it (the benchmark times it against the dense spec). */
 export interface SlimmedNetwork {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { BatchStreamState } from '../data'
-import { readCheckpointOrPrevious, writeCheckpoint, type StoredTensor } from '../runtime/checkpointFile'
+import { readCheckpointOrPrevious, writeCheckpoint, type StoredTensor } from '../../node/checkpointFile'
 import type { TrainingParts } from './trainingParts'
 
 /** Where the run stands, everything a checkpoint needs besides tensors. */

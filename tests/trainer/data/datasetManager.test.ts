@@ -9,7 +9,6 @@ import { downloadDataset, findDatasets, locateDataset } from '../../../src/train
 import { datasetSources, type DatasetSource } from '../../../src/trainer/data/datasetSources'
 import { DownloadError, type DownloadProgress } from '../../../src/trainer/data/download'
 import { readMnistFolder } from '../../../src/trainer/data/mnistFolder'
-import { formatProgress } from '../../../src/trainer/data/progressBar'
 import { extractTarGz } from '../../../src/trainer/data/tarGz'
 import { cifarFixture, cifarRecords, fashionFixture, tarGz, tempDir } from './testData'
 
@@ -241,22 +240,5 @@ describe('locateDataset / findDatasets', () => {
     })
     expect(status.folder).toBe(join(root, 'fashion-mnist'))
     expect(status.searched[0]).toBe(join(root, 'fashion-mnist'))
-  })
-})
-
-describe('formatProgress', () => {
-  it('draws a bar with percent, sizes and speed', () => {
-    const line = formatProgress(
-      {
-        file: 'a.gz',
-        url: '',
-        receivedBytes: 13_700_000,
-        totalBytes: 26_400_000,
-        bytesPerSecond: 2_100_000,
-        done: false,
-      },
-      10,
-    )
-    expect(line).toBe('a.gz [#####·····]  51%  13.7/26.4 MB  2.1 MB/s')
   })
 })

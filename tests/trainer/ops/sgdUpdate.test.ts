@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../../src/shared/rng'
 import { initBackend } from '../../../src/trainer/backend/pickBackend'
 import { sgdUpdateRuns } from '../../../src/trainer/ops/sgdUpdate'
-import { simdKernelSwitch } from '../../../src/trainer/backend/wasm/simdKernels'
+import { registerWasmTrainingKernels } from '../../../src/trainer/backend/wasm/registerTrainingKernels'
 import { Sgd, type SgdOptions } from '../../../src/trainer/chase/sgd'
 import { randomValues } from '../backend/wasm/parity'
 
@@ -13,7 +13,7 @@ beforeAll(async () => {
 
 /** Three steps on wasm; the fused kernel, or (SIMD kernels off) tfjs' six elementwise kernels. */
 function train(fused: boolean, shapes: number[][], options: SgdOptions): Float32Array[] {
-  simdKernelSwitch.enabled = fused
+  registerWasmTrainingKernels({ simdKernels: fused })
   try {
     expect(sgdUpdateRuns()).toBe(fused)
     const rng = Rng.fromSeed(12)
@@ -36,7 +36,7 @@ function train(fused: boolean, shapes: number[][], options: SgdOptions): Float32
     tf.dispose([...params.values()])
     return out
   } finally {
-    simdKernelSwitch.enabled = true
+    registerWasmTrainingKernels()
   }
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { readCheckpoint } from '../../../src/trainer/runtime/checkpointFile'
+import { readCheckpoint } from '../../../src/node/checkpointFile'
 import type { TrainerToHost } from '../../../src/shared/protocol/trainerMessages'
 import { startTrainer, tinyConfig } from '../../support/trainerProcess'
 

@@ -2,6 +2,8 @@ import { resolve } from 'node:path'
 import { DatasetName } from '../../../shared/data/datasets'
 import { parseCommandArgs } from '../args'
 import { UsageError, type Command, type CommandIo } from '../command'
+import { runDatasetTask } from '../datasetTask'
+import { progressPrinter } from '../progressBar'
 import { formatTable } from '../table'
 
 const usage = `Usage: chase-workbench data <list | download | use> ...
@@ -17,9 +19,6 @@ Environment: HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured; CHASE_WORKBENCH_D
 from a mirror instead of the publishers (see docs/datasets.md).
 `
 
-// The dataset code only reads folders and fetches files (no tfjs), so it runs in the CLI process.
-const manager = () => import('../../../trainer/data/datasetManager')
-
 function datasetName(value: string | undefined): Exclude<DatasetName, 'synthetic'> {
   const parsed = DatasetName.exclude(['synthetic']).safeParse(value)
   if (!parsed.success)
@@ -31,8 +30,9 @@ const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`
 
 async function list(args: readonly string[], io: CommandIo): Promise<number> {
   const { values } = parseCommandArgs(args, { json: { type: 'boolean', default: false } }, false)
-  const { findDatasets } = await manager()
-  const found = (await findDatasets({ env: io.env, cwd: io.cwd })).filter((d) => d.status !== 'generated')
+  const answer = await runDatasetTask({ kind: 'list' }, io)
+  if (answer.type !== 'list') throw new Error(`the dataset task answered "${answer.type}" to a list`)
+  const found = answer.datasets
   if (values.json) {
     io.stdout.write(`${JSON.stringify(found, null, 2)}\n`)
     return 0
@@ -72,16 +72,15 @@ export async function fetchDataset(
   io: CommandIo,
   dir?: string,
 ): Promise<string> {
-  const { downloadDataset, useDatasetFolder } = await manager()
-  const { progressPrinter } = await import('../../../trainer/data/progressBar')
   const onProgress = progressPrinter(io.stderr as NodeJS.WritableStream & { isTTY?: boolean })
-  const { folder, notes } = await downloadDataset(name, {
-    env: io.env,
-    cwd: io.cwd,
+  const answer = await runDatasetTask(
+    { kind: 'download', name, ...(dir !== undefined ? { root: dir } : {}) },
+    io,
     onProgress,
-    ...(dir !== undefined ? { root: dir } : {}),
-  })
-  if (dir !== undefined) await useDatasetFolder(name, folder, { env: io.env, cwd: io.cwd })
+  )
+  if (answer.type !== 'done' || answer.folder === undefined)
+    throw new Error(`the dataset task answered "${answer.type}" to a download without a folder`)
+  const { folder, notes } = answer
   for (const note of notes) io.stderr.write(`${note}\n`)
   return folder
 }
@@ -89,11 +88,10 @@ export async function fetchDataset(
 async function use(args: readonly string[], io: CommandIo): Promise<number> {
   const { positionals } = parseCommandArgs(args, {})
   if (positionals.length !== 2) throw new UsageError('data use takes a dataset name and a folder')
-  const { useDatasetFolder } = await manager()
-  const status = await useDatasetFolder(datasetName(positionals[0]), resolve(io.cwd, positionals[1]!), {
-    env: io.env,
-    cwd: io.cwd,
-  })
+  const name = datasetName(positionals[0])
+  const answer = await runDatasetTask({ kind: 'use', name, folder: resolve(io.cwd, positionals[1]!) }, io)
+  if (answer.type !== 'done') throw new Error(`the dataset task answered "${answer.type}" to a folder check`)
+  const { status } = answer
   io.stdout.write(`${status.title}: ${status.summary}, read from ${status.folder}\n`)
   return 0
 }

@@ -6,7 +6,7 @@ import type { ModelSpec } from '../../../shared/models/modelSpec'
 import { nchw } from '../../../shared/export/onnxModel'
 import type { StoredWeights } from '../../../shared/export/torchLayout'
 import { NotFoundError } from '../hostErrors'
-import { readCheckpoint } from '../../../trainer/runtime/checkpointFile'
+import { readCheckpoint } from '../../../node/checkpointFile'
 
 /** A trained network of a finished run, as the exporters read it: spec, weights by our names, metadata. */
 export interface RunNetwork {

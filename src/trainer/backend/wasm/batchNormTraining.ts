@@ -1,12 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core'
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import {
-  BatchNormTraining,
-  BatchNormTrainingGrad,
-  type BatchNormTrainingAttrs,
-} from '../../ops/batchNormTraining'
+import { BatchNormTraining, type BatchNormTrainingAttrs } from '../../ops/batchNormTraining'
 import { dispose } from './kernelCall'
+import { heapOffset } from './wasmInternals'
 import { simdKernelsFor, type SimdKernels } from './simdKernels'
 
 /**
@@ -112,10 +109,9 @@ function channelMoments(
   return { mean, squares }
 }
 
-const offsetOf = (info: TensorInfo, wasm: BackendWasm): number =>
-  wasm.dataIdMap.get(info.dataId)!.memoryOffset
+const offsetOf = (info: TensorInfo, wasm: BackendWasm): number => heapOffset(wasm, info)
 
-function batchNormTraining({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo[] {
+export function batchNormTraining({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo[] {
   const wasm = backend as BackendWasm
   const { x, gamma, beta, bias } = inputs as Record<string, TensorInfo | undefined> & { x: TensorInfo }
   const { epsilon, relu } = attrs as unknown as BatchNormTrainingAttrs
@@ -164,7 +160,7 @@ function batchNormTraining({ inputs, backend, attrs }: Parameters<KernelFunc>[0]
   return [y, mean, variance, saved]
 }
 
-function batchNormTrainingGrad({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo[] {
+export function batchNormTrainingGrad({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo[] {
   const wasm = backend as BackendWasm
   const { dy, x, gamma, beta, saved } = inputs as Record<'dy' | 'x' | 'gamma' | 'beta' | 'saved', TensorInfo>
   const { relu } = attrs as unknown as Pick<BatchNormTrainingAttrs, 'relu'>
@@ -223,16 +219,4 @@ function batchNormTrainingGrad({ inputs, backend, attrs }: Parameters<KernelFunc
   ;(wasm.typedArrayFromHeap(dBias) as Float32Array).fill(0)
   dispose(wasm, scratch)
   return [dx, dGamma, dBeta, dBias]
-}
-
-export const batchNormTrainingConfig: KernelConfig = {
-  kernelName: BatchNormTraining,
-  backendName: 'wasm',
-  kernelFunc: batchNormTraining,
-}
-
-export const batchNormTrainingGradConfig: KernelConfig = {
-  kernelName: BatchNormTrainingGrad,
-  backendName: 'wasm',
-  kernelFunc: batchNormTrainingGrad,
 }

@@ -1,6 +1,7 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { callWasmKernel, dispose, heapOffset, sliceInfo, transposeInfo } from './kernelCall'
+import { callWasmKernel, dispose, sliceInfo, transposeInfo } from './kernelCall'
+import { heapOffset } from './wasmInternals'
 import type { SimdKernels } from './simdKernels'
 
 /**

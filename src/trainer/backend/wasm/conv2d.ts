@@ -33,12 +33,12 @@ export function explicitPadding<P>(pad: P | number): P | ExplicitPadding {
  * Conv2D on our own matrix product where the channels fit (`conv2dGemm`; `bench/kernels.ts` times it
  * against XNNPACK), otherwise the shipped kernel with numeric padding made explicit (see `explicitPadding`).
  */
-export function createConv2dConfig(original: KernelConfig): KernelConfig {
+export function createConv2dConfig(original: KernelConfig, options: { ownConv2d: boolean }): KernelConfig {
   const kernelFunc = (args: Parameters<KernelFunc>[0]): TensorInfo | TensorInfo[] => {
     const attrs = args.attrs as unknown as Conv2DAttrs
     const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo }
     const backend = args.backend as BackendWasm
-    const kernels = conv2dGemmSwitch.enabled ? simdKernelsFor(backend) : null
+    const kernels = options.ownConv2d ? simdKernelsFor(backend) : null
     if (
       kernels !== null &&
       attrs.dataFormat === 'NHWC' &&
@@ -62,9 +62,6 @@ export function createConv2dConfig(original: KernelConfig): KernelConfig {
   }
   return { ...original, kernelFunc }
 }
-
-/** Off sends every Conv2D to the shipped XNNPACK kernel (tests compare the two). */
-export const conv2dGemmSwitch = { enabled: true }
 
 /** The shapes of an NHWC convolution whose gradient a kernel computes; other layouts are refused. */
 export function gradientConvInfo(

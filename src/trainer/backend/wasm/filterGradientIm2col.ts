@@ -1,7 +1,8 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { channelsFirstPadded } from './channelsFirstPadded'
-import { callWasmKernel, dispose, heapOffset, reshapeInfo, sliceInfo } from './kernelCall'
+import { callWasmKernel, dispose, reshapeInfo, sliceInfo } from './kernelCall'
+import { heapOffset } from './wasmInternals'
 import type { SimdKernels } from './simdKernels'
 
 /**

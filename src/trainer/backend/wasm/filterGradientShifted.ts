@@ -1,7 +1,8 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { channelsFirstPadded } from './channelsFirstPadded'
-import { callWasmKernel, dispose, heapOffset, releaseView, viewInfo } from './kernelCall'
+import { callWasmKernel, dispose } from './kernelCall'
+import { heapOffset, releaseView, viewInfo } from './wasmInternals'
 import type { SimdKernels } from './simdKernels'
 
 /**

@@ -51,23 +51,3 @@ export function conv2dInfo(
 export function dispose(backend: BackendWasm, ...infos: TensorInfo[]): void {
   for (const info of infos) backend.disposeData(info.dataId)
 }
-
-/**
- * A float32 TensorInfo over memory another tensor owns (`makeOutput` with an offset records memory
- * allocated elsewhere): lets a kernel hand XNNPACK a window of a buffer without copying it. Release
- * it with `releaseView`, never `dispose`, which would free the owner's memory.
- */
-export function viewInfo(backend: BackendWasm, byteOffset: number, shape: number[]): TensorInfo {
-  return backend.makeOutput(shape, 'float32', byteOffset)
-}
-
-export function releaseView(backend: BackendWasm, view: TensorInfo): void {
-  const data = backend.dataIdMap.get(view.dataId)!
-  ;(backend.wasm as unknown as { tfjs: { disposeData(id: number): void } }).tfjs.disposeData(data.id)
-  backend.dataIdMap.delete(view.dataId)
-}
-
-/** Byte offset of a tensor's data on the wasm heap. */
-export function heapOffset(backend: BackendWasm, info: TensorInfo): number {
-  return backend.dataIdMap.get(info.dataId)!.memoryOffset
-}

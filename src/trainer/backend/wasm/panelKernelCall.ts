@@ -1,6 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { dispose, heapOffset } from './kernelCall'
+import { dispose } from './kernelCall'
+import { heapOffset } from './wasmInternals'
 import type { KernelArguments, SimdKernels } from './simdKernels'
 
 type PanelKernel = 'convolutionPanels' | 'filterGradientPanels'

@@ -1,15 +1,13 @@
 import {
-  AvgPoolGrad,
   backend_util,
-  MaxPoolGrad,
   type AvgPoolGradAttrs,
-  type KernelConfig,
   type KernelFunc,
   type MaxPoolGradAttrs,
   type TensorInfo,
 } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { simdKernelsFor } from './simdKernels'
+import { heapOffset } from './wasmInternals'
 
 /**
  * Pooling gradients as one pass over the windows, channels innermost (NHWC), on the wasm heap.
@@ -19,7 +17,7 @@ import { simdKernelsFor } from './simdKernels'
  * the first strict maximum wins; the average gradient is dy / (filter area).
  */
 
-function maxPoolGrad({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
+export function maxPoolGrad({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
   const wasm = backend as BackendWasm
   const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo }
   const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs
@@ -51,7 +49,7 @@ function maxPoolGrad({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): Ten
   if (simd !== null) {
     // The kernel writes every position a window covers; an odd last row or column is not covered.
     if (inHeight !== 2 * outHeight || inWidth !== 2 * outWidth) out.fill(0)
-    const offset = (info: TensorInfo) => wasm.dataIdMap.get(info.dataId)!.memoryOffset
+    const offset = (info: TensorInfo) => heapOffset(wasm, info)
     const rowBytes = inWidth * c * 4
     // Images stack into one run of window rows only when no odd row is left between them.
     const [calls, rowsPerCall] =
@@ -160,7 +158,7 @@ function maxPoolGrad2x2(
   }
 }
 
-function avgPoolGrad({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
+export function avgPoolGrad({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
   const wasm = backend as BackendWasm
   const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo }
   const { filterSize, strides, pad } = attrs as unknown as AvgPoolGradAttrs
@@ -200,15 +198,4 @@ function avgPoolGrad({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): Ten
     }
   }
   return dx
-}
-
-export const maxPoolGradConfig: KernelConfig = {
-  kernelName: MaxPoolGrad,
-  backendName: 'wasm',
-  kernelFunc: maxPoolGrad,
-}
-export const avgPoolGradConfig: KernelConfig = {
-  kernelName: AvgPoolGrad,
-  backendName: 'wasm',
-  kernelFunc: avgPoolGrad,
 }

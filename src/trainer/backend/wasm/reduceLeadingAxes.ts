@@ -1,4 +1,4 @@
-import { Mean, Sum, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core'
+import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { callWasmKernel, dispose, reshapeInfo } from './kernelCall'
 
@@ -86,8 +86,3 @@ function scaleInPlace(info: TensorInfo, factor: number, backend: BackendWasm): v
   const values = backend.typedArrayFromHeap(info) as Float32Array
   for (let i = 0; i < values.length; i++) values[i]! *= factor
 }
-
-export const leadingReductionKernels = [
-  { kernelName: Sum, kind: 'sum' },
-  { kernelName: Mean, kind: 'mean' },
-] as const

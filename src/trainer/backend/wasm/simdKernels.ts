@@ -1,5 +1,5 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm'
+import { poolThreads, wasmMemoryOf } from './wasmInternals'
 import { startKernelThreads, type KernelThreads } from './kernelThreads'
 import {
   argumentList,
@@ -72,21 +72,34 @@ export function assembleKernelModule(options: { fused: boolean; sharedMemory: bo
   return assembleModule(Object.values(functionsWith(options.fused)), options.sharedMemory)
 }
 
-const kernelsByBackend = new WeakMap<BackendWasm, SimdKernels | null>()
+let kernelsByBackend = new WeakMap<BackendWasm, SimdKernels | null>()
 
-/** Off sends every caller to its JavaScript fallback (tests check those paths with it). */
-export const simdKernelSwitch = { enabled: true }
+/** How the kernels are built; given by `registerWasmTrainingKernels`' options, not flipped by callers. */
+export interface SimdKernelSettings {
+  /** False sends every caller to its JavaScript fallback. */
+  readonly enabled: boolean
+  /** False builds the kernels with mul + add even where relaxed SIMD validates. */
+  readonly relaxedSimd: boolean
+}
+
+let settings: SimdKernelSettings = { enabled: true, relaxedSimd: true }
+
+/** Called at registration: kernels bound under other settings are closed and rebuilt on next use. */
+export function configureSimdKernels(next: SimdKernelSettings): void {
+  if (next.enabled === settings.enabled && next.relaxedSimd === settings.relaxedSimd) return
+  settings = next
+  kernelsByBackend = new WeakMap()
+  current?.threads.close()
+  current = null
+}
 
 /** The kernels bound to this backend's memory, or null where that memory cannot be reached. */
 export function simdKernelsFor(backend: BackendWasm): SimdKernels | null {
-  if (!simdKernelSwitch.enabled) return null
+  if (!settings.enabled) return null
   if (!kernelsByBackend.has(backend)) kernelsByBackend.set(backend, instantiate(backend))
   return kernelsByBackend.get(backend)!
 }
 
-interface WasmMemoryLike {
-  buffer: ArrayBufferLike
-}
 /** The calls we make; the trainer's lib (ES2023, no DOM) has no WebAssembly types. */
 interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => object
@@ -98,19 +111,13 @@ function instantiate(backend: BackendWasm): SimdKernels | null {
   const previous = current
   current = null
   previous?.threads.close()
-  const emscripten = backend.wasm as unknown as {
-    wasmMemory?: WasmMemoryLike
-    asm?: { memory?: WasmMemoryLike }
-    HEAPU8: Uint8Array
-  }
-  // The threaded build keeps its shared memory in `wasmMemory`; the single-threaded one exports it.
-  const memory = emscripten.wasmMemory ?? emscripten.asm?.memory
-  if (memory === undefined || memory.buffer !== emscripten.HEAPU8.buffer) {
+  const memory = wasmMemoryOf(backend)
+  if (memory === null) {
     problems.set(backend, 'the SIMD kernels could not reach the wasm memory')
     return null
   }
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer
-  const fused = relaxedSimdSupported()
+  const fused = settings.relaxedSimd && relaxedSimdSupported()
   const functions = functionsWith(fused)
   let module: object
   try {
@@ -129,7 +136,7 @@ function instantiate(backend: BackendWasm): SimdKernels | null {
     return null
   }
   const names = Object.keys(functions)
-  const threads = startKernelThreads(module, memory, exports, names, shared ? getThreadsCount() : 1)
+  const threads = startKernelThreads(module, memory, exports, names, shared ? poolThreads() : 1)
   const ordered = <K extends KernelName>(name: K, args: KernelArguments<K>): number[] =>
     argumentList(functions[name] as WasmFunction<string>, args as Record<string, number>)
   current = {
@@ -166,11 +173,8 @@ let current: SimdKernels | null = null
  * built without it.
  */
 export function relaxedSimdSupported(): boolean {
-  return relaxedSimdSwitch.enabled && compiles(relaxedProbe)
+  return compiles(relaxedProbe)
 }
-
-/** Off makes kernels instantiated from then on use mul + add (tests compare the two). */
-export const relaxedSimdSwitch = { enabled: true }
 
 const probe = defineFunction('probe', { parameters: [], i32: [], v128: ['v'] }, (l) => [
   ...v128Zero,

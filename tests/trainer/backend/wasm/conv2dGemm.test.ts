@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../../../src/shared/rng'
 import { initBackend } from '../../../../src/trainer/backend/pickBackend'
-import { conv2dGemmSwitch } from '../../../../src/trainer/backend/wasm/conv2d'
+import { registerWasmTrainingKernels } from '../../../../src/trainer/backend/wasm/registerTrainingKernels'
 import { conv2dGemmFits, convolutionBlocking } from '../../../../src/trainer/backend/wasm/conv2dGemm'
 import { parity, parityTolerance, randomValues, relativeError, valuesOn } from './parity'
 
@@ -96,12 +96,12 @@ describe('Conv2D on our matrix product', () => {
     const c: Case = { x: [3, 9, 9, 16], filter: [3, 3, 16, 32], stride: [1, 1], pad: 'same' }
     const compute = convolution(c, 1)
     const ours = await valuesOn('wasm', compute)
-    conv2dGemmSwitch.enabled = false
+    registerWasmTrainingKernels({ ownConv2d: false })
     try {
       const shipped = await valuesOn('wasm', compute)
       expect(relativeError(ours, shipped)).toBeLessThan(parityTolerance)
     } finally {
-      conv2dGemmSwitch.enabled = true
+      registerWasmTrainingKernels()
     }
   })
 

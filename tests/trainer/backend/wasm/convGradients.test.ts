@@ -2,12 +2,12 @@ import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../../../src/shared/rng'
 import { initBackend } from '../../../../src/trainer/backend/pickBackend'
-import { filterGradientLimits } from '../../../../src/trainer/backend/wasm/conv2dBackpropFilter'
+import { filterGradientLimits } from '../../../../src/trainer/backend/wasm/kernels/Conv2DBackpropFilter'
 import {
   filterGradientGemmFits,
   gemmBlockPixels,
 } from '../../../../src/trainer/backend/wasm/filterGradientGemm'
-import { phasePlan } from '../../../../src/trainer/backend/wasm/conv2dBackpropInput'
+import { phasePlan } from '../../../../src/trainer/backend/wasm/kernels/Conv2DBackpropInput'
 import { parity, parityTolerance, randomValues, runKernel } from './parity'
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]]

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../../../src/shared/rng'
 import { initBackend } from '../../../../src/trainer/backend/pickBackend'
-import { simdKernelSwitch } from '../../../../src/trainer/backend/wasm/simdKernels'
+import { registerWasmTrainingKernels } from '../../../../src/trainer/backend/wasm/registerTrainingKernels'
 import { parity, parityTolerance, randomValues, runKernel } from './parity'
 
 /**
@@ -11,10 +11,10 @@ import { parity, parityTolerance, randomValues, runKernel } from './parity'
  */
 beforeAll(async () => {
   await initBackend('wasm', { threads: 1 })
-  simdKernelSwitch.enabled = false
+  registerWasmTrainingKernels({ simdKernels: false })
 })
 afterAll(() => {
-  simdKernelSwitch.enabled = true
+  registerWasmTrainingKernels()
 })
 
 const rng = Rng.fromSeed(21)

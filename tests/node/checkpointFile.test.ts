@@ -9,7 +9,7 @@ import {
   readCheckpointOrPrevious,
   removeStaleTemporaries,
   writeCheckpoint,
-} from '../../../src/trainer/runtime/checkpointFile'
+} from '../../src/node/checkpointFile'
 
 const folder = () => mkdtempSync(join(tmpdir(), 'ckpt-'))
 

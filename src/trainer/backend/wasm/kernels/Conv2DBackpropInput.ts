@@ -1,14 +1,15 @@
 import {
   Conv2DBackpropInput,
   type Conv2DBackpropInputAttrs,
-  type KernelConfig,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { gradientConvInfo } from './conv2d'
-import { conv2dInfo, dispose, heapOffset, reshapeInfo, sliceInfo, transposeInfo } from './kernelCall'
-import { simdKernelsFor } from './simdKernels'
+import { gradientConvInfo } from '../conv2d'
+import { conv2dInfo, dispose, reshapeInfo, sliceInfo, transposeInfo } from '../kernelCall'
+import { heapOffset } from '../wasmInternals'
+import { simdKernelsFor } from '../simdKernels'
+import { ownKernel } from '../wasmKernel'
 
 /**
  * The input gradient as one forward convolution on XNNPACK (tfjs-backend-wasm's own kernel is a plain
@@ -164,8 +165,4 @@ function buildPhaseFilter(
   return result
 }
 
-export const conv2dBackpropInputConfig: KernelConfig = {
-  kernelName: Conv2DBackpropInput,
-  backendName: 'wasm',
-  kernelFunc: conv2dBackpropInput,
-}
+export const kernel = ownKernel(Conv2DBackpropInput, conv2dBackpropInput)

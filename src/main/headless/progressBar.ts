@@ -1,7 +1,7 @@
-import type { DownloadProgress } from './download'
+import type { FileDownloadProgress } from '../../shared/protocol/datasetTaskMessages'
 
 /** `train-images-idx3-ubyte.gz [##########··········]  52%  13.7/26.4 MB  2.1 MB/s` */
-export function formatProgress(progress: DownloadProgress, width = 24): string {
+export function formatProgress(progress: FileDownloadProgress, width = 24): string {
   const mb = (bytes: number) => (bytes / 1e6).toFixed(1)
   const speed = `${mb(progress.bytesPerSecond)} MB/s`
   if (progress.totalBytes === null) return `${progress.file} ${mb(progress.receivedBytes)} MB  ${speed}`
@@ -19,7 +19,7 @@ export function formatProgress(progress: DownloadProgress, width = 24): string {
 export function progressPrinter(out: {
   write(text: string): unknown
   isTTY?: boolean
-}): (p: DownloadProgress) => void {
+}): (p: FileDownloadProgress) => void {
   let lastTenth = -1
   let lastFile = ''
   return (progress) => {

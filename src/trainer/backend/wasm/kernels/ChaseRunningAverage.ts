@@ -1,6 +1,7 @@
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { RunningAverage, type RunningAverageAttrs } from '../../ops/runningAverage'
+import { RunningAverage, type RunningAverageAttrs } from '../../../ops/runningAverage'
+import { ownKernel } from '../wasmKernel'
 
 /**
  * A BN running statistic's update as one kernel: ChaseRunningAverage(running, batch) →
@@ -27,8 +28,4 @@ function runningAverage({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): 
   return out
 }
 
-export const runningAverageConfig: KernelConfig = {
-  kernelName: RunningAverage,
-  backendName: 'wasm',
-  kernelFunc: runningAverage,
-}
+export const kernel = ownKernel(RunningAverage, runningAverage)

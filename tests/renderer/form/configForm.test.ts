@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { presetConfig } from '../../src/shared/config/presets'
-import { parseExperimentConfig } from '../../src/shared/config/parseConfig'
-import { configFields } from '../../src/renderer/form/configFields'
-import { formSections, hiddenFields } from '../../src/renderer/form/formLayout'
+import { presetConfig } from '../../../src/shared/config/presets'
+import { parseExperimentConfig } from '../../../src/shared/config/parseConfig'
+import { configFields } from '../../../src/renderer/form/configFields'
+import { formSections, hiddenFields } from '../../../src/renderer/form/formLayout'
 import {
   durationFromInput,
   durationInput,
@@ -11,7 +11,7 @@ import {
   numberFromText,
   numberListFromText,
   setPath,
-} from '../../src/renderer/form/configDraft'
+} from '../../../src/renderer/form/configDraft'
 
 describe('run form fields', () => {
   const fields = configFields()

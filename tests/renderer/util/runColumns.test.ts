@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { RunSummary } from '../../src/shared/api'
-import { queryRuns } from '../../src/renderer/util/runColumns'
-import { keysFor, metricChart, metricSplit } from '../../src/renderer/charts/metricKeys'
-import { fiveNumbers } from '../../src/renderer/charts/benchCharts'
+import type { RunSummary } from '../../../src/shared/api'
+import { queryRuns } from '../../../src/renderer/util/runColumns'
+import { keysFor, metricChart, metricSplit } from '../../../src/renderer/charts/metricKeys'
+import { fiveNumbers } from '../../../src/renderer/charts/benchCharts'
 
 function run(id: string, over: Partial<RunSummary> = {}): RunSummary {
   return {

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core'
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { SgdUpdate, type SgdUpdateAttrs } from '../../ops/sgdUpdate'
-import { heapOffset } from './kernelCall'
-import { simdKernelsFor } from './simdKernels'
+import { SgdUpdate, type SgdUpdateAttrs } from '../../../ops/sgdUpdate'
+import { heapOffset } from '../wasmInternals'
+import { simdKernelsFor } from '../simdKernels'
+import { ownKernel } from '../wasmKernel'
 
 /**
  * One SGD step of a parameter as one kernel: ChaseSgdUpdate(weight, grad, buffer) → [weight', buffer'].
@@ -34,8 +35,4 @@ function sgdUpdate({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): Tenso
   return [nextWeight, nextBuffer]
 }
 
-export const sgdUpdateConfig: KernelConfig = {
-  kernelName: SgdUpdate,
-  backendName: 'wasm',
-  kernelFunc: sgdUpdate,
-}
+export const kernel = ownKernel(SgdUpdate, sgdUpdate)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { meanStd, meanStdSeries, paretoFront, seedGroups } from '../../src/renderer/util/seedGroups'
+import { meanStd, meanStdSeries, paretoFront, seedGroups } from '../../../src/renderer/util/seedGroups'
 
 describe('seed groups', () => {
   it('groups runs whose configs differ only in seed and name', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { LayerSnapshot } from '../../src/shared/api'
-import { channelGrid, orderRowsByRemoval } from '../../src/renderer/charts/heatmap/channelGrid'
-import { packRgb, unpackRgb, viridis, viridisTable } from '../../src/renderer/charts/heatmap/colormap'
-import { rasterize } from '../../src/renderer/charts/heatmap/rasterize'
+import type { LayerSnapshot } from '../../../../src/shared/api'
+import { channelGrid, orderRowsByRemoval } from '../../../../src/renderer/charts/heatmap/channelGrid'
+import { packRgb, unpackRgb, viridis, viridisTable } from '../../../../src/renderer/charts/heatmap/colormap'
+import { rasterize } from '../../../../src/renderer/charts/heatmap/rasterize'
 
 const snapshot = (step: number, a: number[], b: number[]): LayerSnapshot => ({
   step,

@@ -1,16 +1,16 @@
 import {
   Conv2DBackpropFilter,
   type Conv2DBackpropFilterAttrs,
-  type KernelConfig,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { gradientConvInfo } from './conv2d'
-import { filterGradientGemm, filterGradientGemmFits } from './filterGradientGemm'
-import { filterGradientIm2col } from './filterGradientIm2col'
-import { filterGradientShifted } from './filterGradientShifted'
-import { simdKernelsFor } from './simdKernels'
+import { gradientConvInfo } from '../conv2d'
+import { filterGradientGemm, filterGradientGemmFits } from '../filterGradientGemm'
+import { filterGradientIm2col } from '../filterGradientIm2col'
+import { filterGradientShifted } from '../filterGradientShifted'
+import { simdKernelsFor } from '../simdKernels'
+import { ownKernel } from '../wasmKernel'
 
 /**
  * The filter gradient, which tfjs-backend-wasm 4.22 lacks (tfjs #8474). Where the channels fit
@@ -64,8 +64,4 @@ export const filterGradientLimits = {
   patchBudgetFloats: 8 * 1024 * 1024,
 }
 
-export const conv2dBackpropFilterConfig: KernelConfig = {
-  kernelName: Conv2DBackpropFilter,
-  backendName: 'wasm',
-  kernelFunc: conv2dBackpropFilter,
-}
+export const kernel = ownKernel(Conv2DBackpropFilter, conv2dBackpropFilter)

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
-import { ApiError } from '../../src/shared/api'
+import { ApiError } from '../../../src/shared/api'
 import {
   createWebSocketTransport,
   type WebSocketClass,
   type WebSocketTransport,
-} from '../../src/renderer/api/websocketTransport'
+} from '../../../src/renderer/api/websocketTransport'
 
 interface Request {
   id: number

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseRoute, routeHash, type Route } from '../../src/renderer/router/route'
+import { parseRoute, routeHash, type Route } from '../../../src/renderer/router/route'
 
 describe('hash routes', () => {
   it('reads every deep link of the app', () => {

@@ -1,12 +1,6 @@
-import {
-  Tile,
-  util,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-  type TileAttrs,
-} from '@tensorflow/tfjs-core'
+import { Tile, util, type KernelFunc, type TensorInfo, type TileAttrs } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
+import { ownKernel } from '../wasmKernel'
 
 type HeapArray = Float32Array | Int32Array | Uint8Array
 
@@ -90,4 +84,4 @@ function tile({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo
   return tileOnHeap(x, reps, backend as BackendWasm)
 }
 
-export const tileConfig: KernelConfig = { kernelName: Tile, backendName: 'wasm', kernelFunc: tile }
+export const kernel = ownKernel(Tile, tile)

@@ -1,4 +1,5 @@
 import {
+  BatchMatMul,
   util,
   type BatchMatMulAttrs,
   type KernelConfig,
@@ -6,7 +7,8 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { dispose, transposeInfo } from './kernelCall'
+import { dispose, transposeInfo } from '../kernelCall'
+import type { WasmKernel } from '../wasmKernel'
 
 /**
  * tfjs-backend-wasm runs a matmul on XNNPACK only when neither operand is transposed; otherwise it
@@ -42,4 +44,9 @@ export function createBatchMatMulConfig(original: KernelConfig): KernelConfig {
     return result
   }
   return { ...original, kernelFunc }
+}
+
+export const kernel: WasmKernel = {
+  kernelName: BatchMatMul,
+  config: (shipped) => createBatchMatMulConfig(shipped(BatchMatMul)),
 }
