@@ -1,6 +1,6 @@
 /**
  * One export in a process of its own, so its peak memory is its own: `paged` writes the file page by page
- * (`runs export --out`), `whole` builds the one answer the old `runs.export` built (the reference).
+ * (`runs export --out`), `idle` only opens the store and reads the run (the baseline), `whole` builds the one answer the old `runs.export` built (the reference).
  * Prints one JSON line: { bytes, seconds, maxRssMb }.
  */
 import { statSync, writeFileSync } from 'node:fs'
@@ -10,7 +10,10 @@ import { RunStore } from '../../src/main/host/runStore'
 const [mode, dbPath, runId, out] = process.argv.slice(2) as [string, string, string, string]
 const store = RunStore.open({ dbPath, dataDir: `${dbPath}.dir` })
 const started = performance.now()
-if (mode === 'paged') {
+if (mode === 'idle') {
+  // The process alone (tsx, the store open, the run read): what the other two have in common.
+  writeFileSync(out, JSON.stringify(store.getDetail(runId)))
+} else if (mode === 'paged') {
   writeExportFile(store, runId, 'json', out)
 } else {
   // The export as it was: one object with everything, stringified in one piece.
