@@ -115,7 +115,14 @@ export function writeColumns(
     }
   })
   const maxAlive = Math.max(0, ...bandMax)
-  return {
+  // The colour scale's histograms grow by the new columns only, unless a new maximum moved their bins.
+  const before = histogramsOf.get(grid)
+  const cells = { values, alive, stride, fromColumn: grid.snapshots, columns }
+  const overall = extendHistogram(before?.overall, cells, 0, channels, maxAlive)
+  const perBand = bands.map((band, b) =>
+    extendHistogram(before?.bands[b], cells, band.start, band.start + band.channels, bandMax[b]!),
+  )
+  const next: ChannelGrid = {
     ...grid,
     snapshots: columns,
     stride,
@@ -124,38 +131,65 @@ export function writeColumns(
     alive,
     maxAlive,
     bandMax,
-    scaleTop: quantile(values, alive, 0, channels, columns, stride, maxAlive),
-    bandScaleTop: bands.map((band, b) =>
-      quantile(values, alive, band.start, band.start + band.channels, columns, stride, bandMax[b]!),
-    ),
+    scaleTop: histogramQuantile(overall),
+    bandScaleTop: perBand.map(histogramQuantile),
   }
+  histogramsOf.set(next, { overall, bands: perBand })
+  return next
 }
 
-/** The `scaleQuantile` quantile of the alive cells of rows [from, to), by a 1,024-bin histogram over [0, max]. */
-function quantile(
-  values: Float32Array,
-  alive: Uint8Array,
+/** Alive cells of some rows counted in 1,024 bins over [0, max]. */
+interface Histogram {
+  readonly max: number
+  readonly counts: Uint32Array
+  readonly total: number
+}
+
+const histogramBins = 1024
+// Kept beside each grid the builder may extend (not part of the grid's public shape).
+const histogramsOf = new WeakMap<ChannelGrid, { overall: Histogram; bands: Histogram[] }>()
+
+interface Cells {
+  readonly values: Float32Array
+  readonly alive: Uint8Array
+  readonly stride: number
+  /** Columns before this one are already counted in the previous histogram. */
+  readonly fromColumn: number
+  readonly columns: number
+}
+
+/** The histogram of rows [from, to): the previous one plus the new columns, or all columns afresh. */
+function extendHistogram(
+  previous: Histogram | undefined,
+  cells: Cells,
   from: number,
   to: number,
-  columns: number,
-  stride: number,
   max: number,
-): number {
-  if (!(max > 0)) return 0
-  const bins = 1024
-  const counts = new Uint32Array(bins)
-  let total = 0
-  for (let row = from; row < to; row++) {
-    for (let cell = row * stride; cell < row * stride + columns; cell++) {
-      if (alive[cell] !== 1) continue
-      counts[Math.min(bins - 1, Math.floor((values[cell]! / max) * bins))]!++
-      total++
+) {
+  const reuse = previous !== undefined && previous.max === max
+  const counts = reuse ? previous.counts.slice() : new Uint32Array(histogramBins)
+  let total = reuse ? previous.total : 0
+  if (max > 0) {
+    const { values, alive, stride, columns } = cells
+    const first = reuse ? cells.fromColumn : 0
+    for (let row = from; row < to; row++) {
+      for (let cell = row * stride + first; cell < row * stride + columns; cell++) {
+        if (alive[cell] !== 1) continue
+        counts[Math.min(histogramBins - 1, Math.floor((values[cell]! / max) * histogramBins))]!++
+        total++
+      }
     }
   }
+  return { max, counts, total }
+}
+
+/** The `scaleQuantile` quantile of the counted cells (the top of the colour scale), 0 when there are none. */
+function histogramQuantile({ max, counts, total }: Histogram): number {
+  if (!(max > 0)) return 0
   let seen = 0
-  for (let bin = 0; bin < bins; bin++) {
+  for (let bin = 0; bin < histogramBins; bin++) {
     seen += counts[bin]!
-    if (seen >= total * scaleQuantile) return ((bin + 1) / bins) * max
+    if (seen >= total * scaleQuantile) return ((bin + 1) / histogramBins) * max
   }
   return max
 }
