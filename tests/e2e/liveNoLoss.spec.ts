@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { expect, test, type Page, type WebSocketRoute } from '@playwright/test'
 
 /**
@@ -192,6 +193,20 @@ test('a dashboard opened late through drops, a flood and a killed connection mat
       { timeout: 60_000, intervals: [1_000] },
     )
     .toEqual(want)
+
+  // The Export JSON button downloads the same run (read from the host page by page).
+  await expect(page.getByTestId('run-result')).toBeVisible({ timeout: 60_000 })
+  const download = page.waitForEvent('download')
+  await page.getByTestId('export-json').click()
+  const exported = JSON.parse(readFileSync(await (await download).path(), 'utf8')) as {
+    run: { id: string }
+    metrics: Series[]
+    layerSnapshots: { step: number }[]
+  }
+  expect(exported.run.id).toBe(run.id)
+  expect(exported.metrics.sort((a, b) => a.key.localeCompare(b.key))).toEqual(want.series)
+  expect(exported.layerSnapshots.map((s) => s.step)).toEqual(want.snapshotSteps)
+
   test.info().annotations.push({
     type: 'live',
     description: `${dropped} messages dropped, ${burst.length} held and burst, ${connections} connections`,
