@@ -17,6 +17,7 @@ import { compareRuns } from './compareRuns'
 import type { DatasetService } from './datasetService'
 import type { ClientSession } from './eventHub'
 import { exportRun } from './exportRun'
+import { exportPage } from './exportPages'
 import { artifactFile, exportArtifact } from './exports/exportArtifact'
 import { ConflictError, NotFoundError } from './hostErrors'
 import type { HostLogger } from './logger'
@@ -167,6 +168,10 @@ function buildHandlers({ store, supervisor, systemInfo, datasets, sweeps, slurm 
     'runs.export': (r) => {
       existing(r.runId)
       return exportRun(store, r.runId, r.format)
+    },
+    'runs.exportPage': (r) => {
+      existing(r.runId)
+      return exportPage(store, r.runId, r.format, r.cursor)
     },
     'runs.exportArtifact': (r) => {
       existing(r.runId)

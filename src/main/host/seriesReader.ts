@@ -117,6 +117,17 @@ export class SeriesReader {
       : steps
   }
 
+  /** The next `limit` snapshot steps after `afterStep`, in order (for reading snapshots in pages). */
+  snapshotStepsAfter(runId: string, afterStep: number, limit: number): number[] {
+    return this.db
+      .prepare(
+        `SELECT DISTINCT step FROM layer_snapshots WHERE run_seq = (SELECT seq FROM runs WHERE id = ?)
+         AND step > ? ORDER BY step LIMIT ?`,
+      )
+      .pluck()
+      .all(runId, afterStep, limit) as number[]
+  }
+
   layerSnapshots(runId: string, query: SnapshotQuery = {}): LayerSnapshot[] {
     const [from, to] = stepRange(query.fromStep, query.toStep)
     const seq = this.db.prepare('SELECT seq FROM runs WHERE id = ?').pluck().get(runId) as number | undefined

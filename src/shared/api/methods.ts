@@ -6,6 +6,7 @@ import { ArtifactFile, ArtifactFormat, ExportedNetwork } from './artifactExports
 import { BenchId, BenchRecord } from './benchRecords'
 import { Comparison } from './comparison'
 import { PackedSnapshot, SnapshotEncoding } from './packedSnapshots'
+import { ExportCursor, RunExportFormat, RunExportPage } from './runExportPages'
 import {
   LayerSnapshot,
   MetricSeries,
@@ -128,6 +129,11 @@ export const workbenchMethods = {
   'runs.export': method(
     ByRun.extend({ format: z.enum(['csv', 'json']).default('json') }),
     z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() }),
+  ),
+  /** The same export in pages of a few MB (from no cursor until `next` is null): a dense run is never one message. */
+  'runs.exportPage': method(
+    ByRun.extend({ format: RunExportFormat.default('json'), cursor: ExportCursor.optional() }),
+    RunExportPage,
   ),
   /** onnx / safetensors: the dense or slimmed network; tensorboard: every series and channel histogram. */
   'runs.exportArtifact': method(

@@ -96,6 +96,21 @@ describe('ApiHandlers', () => {
     expect(csv.content.trim().split('\n')).toHaveLength(1 + 120)
     const json = (await call('runs.export', { runId: id, format: 'json' })) as { content: string }
     expect(JSON.parse(json.content).run.id).toBe(id)
+    // The dashboard's download: pages from no cursor until `next` is null, the same text.
+    const chunks: string[] = []
+    let cursor: string | null | undefined
+    do {
+      const page = (await call('runs.exportPage', { runId: id, format: 'json', cursor })) as {
+        chunk: string
+        next: string | null
+      }
+      chunks.push(page.chunk)
+      cursor = page.next
+    } while (cursor !== null)
+    expect(chunks.join('')).toBe(json.content)
+    expect((await rejected(call('runs.exportPage', { runId: id, cursor: '../x' }))).code).toBe(
+      'invalid-request',
+    )
 
     expect((await rejected(call('runs.delete', { runId: id }))).code).toBe('invalid-request')
     expect((await rejected(call('runs.delete', { runId: id, confirm: false }))).code).toBe('invalid-request')

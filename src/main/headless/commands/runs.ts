@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { RunFilter, RunStatus, type RunSummary } from '../../../shared/api/runRecords'
 import { ArtifactFormat } from '../../../shared/api/artifactExports'
-import { exportRun } from '../../host/exportRun'
+import { exportPages } from '../../host/exportPages'
+import { writeExportFile } from '../exportFile'
 import { isEnded } from '../../host/runLifecycle'
 import type { RunStore } from '../../host/runStore'
 import { parseCommandArgs, takeStoreOptions } from '../args'
@@ -154,13 +154,12 @@ function exportCommand(store: RunStore, runId: string, args: readonly string[], 
   if (values.network !== undefined) throw new UsageError('--network applies to onnx and safetensors exports')
   if (values.format !== 'csv' && values.format !== 'json')
     throw new UsageError(`--format must be csv, json, ${ArtifactFormat.options.join(', ')}`)
-  const file = exportRun(store, runId, values.format)
   if (values.out) {
     const path = resolve(io.cwd, values.out)
-    writeFileSync(path, file.content)
+    writeExportFile(store, runId, values.format, path)
     io.stderr.write(`Wrote ${path}\n`)
   } else {
-    io.stdout.write(file.content)
+    for (const page of exportPages(store, runId, values.format)) io.stdout.write(page.chunk)
   }
   return 0
 }

@@ -10,12 +10,15 @@ export interface LayerBand {
 }
 
 /**
- * Channels × snapshots, row-major (`values[channel · snapshots + snapshot]`), flat typed arrays so a
- * 5,000 × 200 grid is two allocations and the rasteriser walks memory in order.
+ * Channels × snapshots, row-major (`values[channel · stride + snapshot]`), flat typed arrays so a
+ * 5,000 × 200 grid is two allocations and the rasteriser walks memory in order. `stride` may exceed
+ * `snapshots`: the spare columns let a live snapshot be appended in place (`gridBuilder.ts`).
  */
 export interface ChannelGrid {
   readonly channels: number
   readonly snapshots: number
+  /** Cells from one row to the next (at least `snapshots`). */
+  readonly stride: number
   /** Training step of each column. */
   readonly steps: readonly number[]
   readonly values: Float32Array
@@ -50,73 +53,148 @@ export function channelGrid(
   metric: ChannelMetric,
   groups: readonly string[],
   order: RowOrder = 'original',
+  stride = snapshots.length,
 ): ChannelGrid {
   const bands = layerBands(snapshots, groups)
   const channels = bands.reduce((total, band) => total + band.channels, 0)
-  const columns = snapshots.length
-  const values = new Float32Array(channels * columns)
-  const alive = new Uint8Array(channels * columns)
-  const bandMax = bands.map(() => 0)
-  snapshots.forEach((snapshot, column) => {
+  const empty: ChannelGrid = {
+    channels,
+    snapshots: 0,
+    stride: Math.max(stride, snapshots.length),
+    steps: [],
+    values: new Float32Array(channels * Math.max(stride, snapshots.length)),
+    alive: new Uint8Array(channels * Math.max(stride, snapshots.length)),
+    bands,
+    channelOfRow: identityRows(bands),
+    maxAlive: 0,
+    bandMax: bands.map(() => 0),
+    scaleTop: 0,
+    bandScaleTop: bands.map(() => 0),
+  }
+  const grid = writeColumns(empty, snapshots, metric)
+  return order === 'removal' ? orderRowsByRemoval(grid) : grid
+}
+
+/**
+ * The grid with `added` snapshots as new columns on the right. The cells are written into the spare
+ * columns in place when the stride has room (the older grid object still reads only its own columns),
+ * else into buffers twice as wide. The caller checks that the layers fit the grid's bands.
+ */
+export function writeColumns(
+  grid: ChannelGrid,
+  added: readonly LayerSnapshot[],
+  metric: ChannelMetric,
+): ChannelGrid {
+  const { channels, bands } = grid
+  const columns = grid.snapshots + added.length
+  let { stride, values, alive } = grid
+  if (columns > stride) {
+    const wider = Math.max(columns, stride * 2)
+    values = new Float32Array(channels * wider)
+    alive = new Uint8Array(channels * wider)
+    for (let row = 0; row < channels; row++) {
+      values.set(grid.values.subarray(row * stride, row * stride + grid.snapshots), row * wider)
+      alive.set(grid.alive.subarray(row * stride, row * stride + grid.snapshots), row * wider)
+    }
+    stride = wider
+  }
+  const bandMax = grid.bandMax.slice()
+  added.forEach((snapshot, i) => {
+    const column = grid.snapshots + i
     for (const [b, band] of bands.entries()) {
       const layer = snapshot.layers.find((l) => l.group === band.group)
-      if (!layer) continue
-      const source = metric === 'density' ? layer.density : layer.umm
       for (let c = 0; c < band.channels; c++) {
-        const cell = (band.start + c) * columns + column
-        const isAlive = layer.alive[c] === 1 ? 1 : 0
-        const value = source[c] ?? 0
+        const cell = (band.start + c) * stride + column
+        // A layer missing from a snapshot shows as removed there.
+        const isAlive = layer?.alive[c] === 1 ? 1 : 0
+        const value = (metric === 'density' ? layer?.density[c] : layer?.umm[c]) ?? 0
         values[cell] = value
         alive[cell] = isAlive
         if (isAlive && value > bandMax[b]!) bandMax[b] = value
       }
     }
   })
-  const grid: ChannelGrid = {
-    channels,
+  const maxAlive = Math.max(0, ...bandMax)
+  // The colour scale's histograms grow by the new columns only, unless a new maximum moved their bins.
+  const before = histogramsOf.get(grid)
+  const cells = { values, alive, stride, fromColumn: grid.snapshots, columns }
+  const overall = extendHistogram(before?.overall, cells, 0, channels, maxAlive)
+  const perBand = bands.map((band, b) =>
+    extendHistogram(before?.bands[b], cells, band.start, band.start + band.channels, bandMax[b]!),
+  )
+  const next: ChannelGrid = {
+    ...grid,
     snapshots: columns,
-    steps: snapshots.map((s) => s.step),
+    stride,
+    steps: [...grid.steps, ...added.map((s) => s.step)],
     values,
     alive,
-    bands,
-    channelOfRow: identityRows(bands),
-    maxAlive: Math.max(0, ...bandMax),
+    maxAlive,
     bandMax,
-    scaleTop: quantile(values, alive, 0, channels, columns, Math.max(0, ...bandMax)),
-    bandScaleTop: bands.map((band, b) =>
-      quantile(values, alive, band.start, band.start + band.channels, columns, bandMax[b]!),
-    ),
+    scaleTop: histogramQuantile(overall),
+    bandScaleTop: perBand.map(histogramQuantile),
   }
-  return order === 'removal' ? orderRowsByRemoval(grid) : grid
+  histogramsOf.set(next, { overall, bands: perBand })
+  return next
 }
 
-/** The `scaleQuantile` quantile of the alive cells of rows [from, to), by a 1,024-bin histogram over [0, max]. */
-function quantile(
-  values: Float32Array,
-  alive: Uint8Array,
+/** Alive cells of some rows counted in 1,024 bins over [0, max]. */
+interface Histogram {
+  readonly max: number
+  readonly counts: Uint32Array
+  readonly total: number
+}
+
+const histogramBins = 1024
+// Kept beside each grid the builder may extend (not part of the grid's public shape).
+const histogramsOf = new WeakMap<ChannelGrid, { overall: Histogram; bands: Histogram[] }>()
+
+interface Cells {
+  readonly values: Float32Array
+  readonly alive: Uint8Array
+  readonly stride: number
+  /** Columns before this one are already counted in the previous histogram. */
+  readonly fromColumn: number
+  readonly columns: number
+}
+
+/** The histogram of rows [from, to): the previous one plus the new columns, or all columns afresh. */
+function extendHistogram(
+  previous: Histogram | undefined,
+  cells: Cells,
   from: number,
   to: number,
-  columns: number,
   max: number,
-): number {
-  if (!(max > 0)) return 0
-  const bins = 1024
-  const counts = new Uint32Array(bins)
-  let total = 0
-  for (let cell = from * columns; cell < to * columns; cell++) {
-    if (alive[cell] !== 1) continue
-    counts[Math.min(bins - 1, Math.floor((values[cell]! / max) * bins))]!++
-    total++
+) {
+  const reuse = previous !== undefined && previous.max === max
+  const counts = reuse ? previous.counts.slice() : new Uint32Array(histogramBins)
+  let total = reuse ? previous.total : 0
+  if (max > 0) {
+    const { values, alive, stride, columns } = cells
+    const first = reuse ? cells.fromColumn : 0
+    for (let row = from; row < to; row++) {
+      for (let cell = row * stride + first; cell < row * stride + columns; cell++) {
+        if (alive[cell] !== 1) continue
+        counts[Math.min(histogramBins - 1, Math.floor((values[cell]! / max) * histogramBins))]!++
+        total++
+      }
+    }
   }
+  return { max, counts, total }
+}
+
+/** The `scaleQuantile` quantile of the counted cells (the top of the colour scale), 0 when there are none. */
+function histogramQuantile({ max, counts, total }: Histogram): number {
+  if (!(max > 0)) return 0
   let seen = 0
-  for (let bin = 0; bin < bins; bin++) {
+  for (let bin = 0; bin < histogramBins; bin++) {
     seen += counts[bin]!
-    if (seen >= total * scaleQuantile) return ((bin + 1) / bins) * max
+    if (seen >= total * scaleQuantile) return ((bin + 1) / histogramBins) * max
   }
   return max
 }
 
-function layerBands(snapshots: readonly LayerSnapshot[], groups: readonly string[]): LayerBand[] {
+export function layerBands(snapshots: readonly LayerSnapshot[], groups: readonly string[]): LayerBand[] {
   const widths = new Map<string, number>()
   for (const snapshot of snapshots) {
     for (const layer of snapshot.layers)
@@ -139,30 +217,31 @@ function identityRows(bands: readonly LayerBand[]): Int32Array {
 
 /**
  * Within each layer, channels removed earliest go to the bottom and survivors stay on top, so deaths read
- * as a staircase over time.
+ * as a staircase over time. The result is packed (stride = snapshots).
  */
 export function orderRowsByRemoval(grid: ChannelGrid): ChannelGrid {
-  const { snapshots: columns } = grid
-  const values = new Float32Array(grid.values.length)
-  const alive = new Uint8Array(grid.alive.length)
+  const { snapshots: columns, stride } = grid
+  const values = new Float32Array(grid.channels * columns)
+  const alive = new Uint8Array(grid.channels * columns)
   const channelOfRow = new Int32Array(grid.channels)
   for (const band of grid.bands) {
     const rows = Array.from({ length: band.channels }, (_, c) => band.start + c)
     const firstDead = (row: number) => {
       for (let column = 0; column < columns; column++)
-        if (grid.alive[row * columns + column] === 0) return column
+        if (grid.alive[row * stride + column] === 0) return column
       return columns
     }
     const death = new Map(rows.map((row) => [row, firstDead(row)]))
     rows.sort((a, b) => death.get(b)! - death.get(a)! || a - b)
     rows.forEach((sourceRow, i) => {
       const targetRow = band.start + i
-      values.set(grid.values.subarray(sourceRow * columns, (sourceRow + 1) * columns), targetRow * columns)
-      alive.set(grid.alive.subarray(sourceRow * columns, (sourceRow + 1) * columns), targetRow * columns)
+      const from = sourceRow * stride
+      values.set(grid.values.subarray(from, from + columns), targetRow * columns)
+      alive.set(grid.alive.subarray(from, from + columns), targetRow * columns)
       channelOfRow[targetRow] = grid.channelOfRow[sourceRow]!
     })
   }
-  return { ...grid, values, alive, channelOfRow }
+  return { ...grid, stride: columns, values, alive, channelOfRow }
 }
 
 /** The band (layer) a row belongs to. */

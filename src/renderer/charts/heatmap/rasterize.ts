@@ -48,10 +48,10 @@ export function rasterize(grid: ChannelGrid, options: RasterOptions, target?: Ui
   const sums = new Float32Array(rowBins * colBins)
   const aliveCounts = new Uint32Array(rowBins * colBins)
   const totals = new Uint32Array(rowBins * colBins)
-  const { values, alive } = grid
+  const { values, alive, stride } = grid
   for (let row = 0; row < channels; row++) {
     const binBase = Math.floor((row * rowBins) / channels) * colBins
-    const cellBase = row * columns
+    const cellBase = row * stride
     for (let c = 0; c < columns; c++) {
       const bin = binBase + binOfColumn[c]!
       totals[bin]!++
