@@ -56,6 +56,8 @@ export class SlurmExecutor {
   private readonly autoResubmit = new Set<string>()
   /** Runs whose session ended (the node said so) while Slurm still lists their job: its final state is awaited. */
   private readonly settling = new Set<string>()
+  /** Runs whose new job sbatch has not answered yet (the store still holds the previous job id). */
+  private readonly submitting = new Set<string>()
   private supervisor: RemoteSupervisor | undefined
   private servedUrl: string | undefined
   private timer: NodeJS.Timeout | undefined
@@ -109,6 +111,8 @@ export class SlurmExecutor {
     workDir: string,
   ): Promise<void> {
     // Sessions first: whatever fails below fails these runs with its reason instead of leaving them queued.
+    // Until sbatch answers, the store still names a resubmitted run's previous (ended) job: not followed.
+    for (const run of runs) this.submitting.add(run.runId)
     for (const run of runs) this.adopt(run.runId)
     try {
       const scriptPath = this.writeJob(runs, settings, jobName, workDir)
@@ -123,6 +127,8 @@ export class SlurmExecutor {
         this.processes
           .get(run.runId)
           ?.exit({ code: null, signal: null, reason: 'launch-failed', error: (error as Error).message })
+    } finally {
+      for (const run of runs) this.submitting.delete(run.runId)
     }
   }
 
@@ -301,7 +307,7 @@ export class SlurmExecutor {
   private async pollOnce(): Promise<void> {
     const store = this.options.store
     const followed = [...this.processes.entries()]
-      .filter(([, process]) => !process.hasExited)
+      .filter(([runId, process]) => !process.hasExited && !this.submitting.has(runId))
       .map(([runId, process]) => ({ runId, process, remote: store.remoteRuns.get(runId) }))
       .filter((f) => f.remote?.jobId)
     const settling = [...this.settling]
