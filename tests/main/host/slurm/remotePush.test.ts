@@ -134,6 +134,29 @@ describe('remote.push and the Slurm executor, with Slurm scripted', () => {
     expect((await host.supervisor.waitFor(runId)).status).toBe('cancelled')
   })
 
+  it('does not follow a resubmitted run until sbatch names its new job', async () => {
+    const { host, runId, push, slurm } = await setup()
+    slurm.set('100', 'RUNNING')
+    await host.slurm.poll()
+    host.supervisor.stop(runId)
+    await push({ firstSeq: 1, exit: { code: 0, signal: null } })
+    expect((await host.supervisor.waitFor(runId)).status).toBe('cancelled')
+    slurm.set('100', 'COMPLETED')
+    let answer: ((jobId: string) => void) | undefined
+    slurm.cli.sbatch = () => new Promise((resolve) => (answer = resolve))
+    host.supervisor.resume(runId)
+    await expect.poll(() => answer).toBeDefined()
+    // The store still names the stopped job 100 (completed): a poll now must not end the new session.
+    await host.slurm.poll()
+    expect(host.store.getSummary(runId)!.status).not.toBe('failed')
+    answer!('101')
+    await expect.poll(() => host.store.remoteRuns.get(runId)!.jobId).toBe('101')
+    slurm.set('101', 'RUNNING')
+    await host.slurm.poll()
+    expect(host.store.getSummary(runId)!.status).not.toBe('failed')
+    expect(host.supervisor.isActiveHere(runId)).toBe(true)
+  })
+
   it('cancels a job still pending when its run is stopped', async () => {
     const { host, runId, slurm } = await setup()
     host.supervisor.stop(runId)
