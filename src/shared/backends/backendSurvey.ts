@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { BackendName } from './backendNames'
+import { GpuAdapter } from './gpuAdapter'
 
 /**
  * What `chase-workbench doctor` says about one compute backend. Plain data with no tfjs import, so the
@@ -18,6 +19,9 @@ export const BackendDescription = z.object({
   threads: z.number().int().positive().nullable(),
   simd: z.boolean().nullable(),
   notes: z.array(z.string()).default([]),
+  /** webgpu only: every adapter Dawn offers, hardware or software, and the one `auto` would take. */
+  adapters: z.array(GpuAdapter).optional(),
+  autoAdapter: GpuAdapter.nullable().optional(),
 })
 export type BackendDescription = z.infer<typeof BackendDescription>
 

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { BackendChoice, BackendName } from '../backends/backendNames'
 import { ExperimentConfig } from '../config/experimentConfig'
+import { GpuAdapter } from '../backends/gpuAdapter'
 
 /**
  * The contract between the host (supervisor) and one trainer process. Every message is declared here
@@ -14,6 +15,8 @@ export const BackendReport = z.object({
   version: z.string(),
   threads: z.number().int().positive(),
   simd: z.boolean(),
+  /** The WebGPU adapter a webgpu run computes on. */
+  adapter: GpuAdapter.optional(),
   /** Why the better backends were not used, e.g. "tensorflow-gpu: @tensorflow/tfjs-node-gpu is not installed". */
   skipped: z.array(z.string()).default([]),
 })

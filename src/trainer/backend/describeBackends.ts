@@ -16,6 +16,9 @@ import { backendPackages } from '../../shared/backends/backendNames'
 import { backendPreference } from './pickBackend'
 import { simdKernelProblem, simdKernelsFor } from './wasm/simdKernels'
 import { startWasmBackend } from './wasmBackend'
+import { adapterRecord, listAdapters, loadDawn, vulkanHint } from './webgpu/dawn'
+import { version_webgpu } from './webgpu/version'
+import { chooseAdapter, startWebgpuBackend, stopWebgpuBackend } from './webgpuBackend'
 
 /**
  * Every backend, available or why not, by actually starting it: the native packages are loaded (only
@@ -33,8 +36,10 @@ export async function describeBackends(
     nativeLoaded ||=
       probeNativePackage(name, loader).installed && probeNativePackage(name, loader).problem === undefined
   }
+  backends.push(await describeWebgpu())
   backends.push(await describeWasm(options.threads))
   backends.push(await describeCpu())
+  backends.sort((a, b) => backendPreference.indexOf(a.name) - backendPreference.indexOf(b.name))
   const autoPick = backendPreference.find((name) => backends.find((b) => b.name === name)?.available) ?? null
   return { backends, autoPick }
 }
@@ -79,6 +84,56 @@ async function describeNative(
     simd: true,
     notes: load.usingGpu ? ['on a CUDA GPU'] : [],
   }
+}
+
+/**
+ * Every WebGPU adapter, and whether `auto` takes one: a hardware adapter is started for real; a software
+ * one is started too (as `system.backend=webgpu` would), to say whether forcing it works.
+ */
+async function describeWebgpu(): Promise<BackendDescription> {
+  const base = {
+    name: 'webgpu' as const,
+    package: `${backendPackages.webgpu} on Dawn (npm webgpu)`,
+    version: version_webgpu,
+    threads: null,
+    simd: null,
+  }
+  let handles
+  try {
+    handles = await listAdapters(await loadDawn())
+  } catch (error) {
+    return { ...base, available: false, reason: `Dawn did not load: ${message(error)}`, notes: [], adapters: [] }
+  }
+  const adapters = handles.map(adapterRecord)
+  const choice = chooseAdapter(handles, false)
+  const notes: string[] = []
+  const hint = vulkanHint(adapters.filter((a) => !a.software).length)
+  if (hint !== null && adapters.length > 0) notes.push(`for a GPU: ${hint}`)
+  let available = choice.ok
+  let reason: string | undefined = choice.ok ? undefined : choice.reason
+  if (adapters.length > 0) {
+    try {
+      const setup = await startWebgpuBackend({ allowSoftware: true })
+      if (setup.adapter.software) notes.push('starts on the software adapter when forced (system.backend=webgpu)')
+    } catch (error) {
+      available = false
+      reason = `the backend did not start: ${message(error)}`
+    } finally {
+      stopWebgpuBackend()
+    }
+  }
+  return {
+    ...base,
+    available,
+    ...(reason === undefined ? {} : { reason }),
+    notes,
+    adapters,
+    autoAdapter: choice.ok ? adapterRecord(choice.adapter) : null,
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
 
 async function describeWasm(threads: number | undefined): Promise<BackendDescription> {

@@ -14,6 +14,8 @@ import {
   type PackageLoader,
 } from './nativeBackend'
 import { startWasmBackend, wasmThreadsFor } from './wasmBackend'
+import { startWebgpuBackend } from './webgpuBackend'
+import { version_webgpu } from './webgpu/version'
 
 /** Fastest first: what `auto` tries, in order (architecture.md, "Backends"). */
 export const backendPreference: readonly BackendName[] = backendNames
@@ -68,7 +70,7 @@ async function startBackend(choice: BackendChoice, options: BackendOptions): Pro
   const candidates = choice === 'auto' ? backendPreference : [choice]
   const skipped: string[] = []
   for (const name of candidates) {
-    const attempt = await tryBackend(name, options)
+    const attempt = await tryBackend(name, options, choice !== 'auto')
     if (attempt.ok)
       return BackendReport.parse({ ...attempt.report, skipped: [...skipped, ...(attempt.notes ?? [])] })
     if (choice !== 'auto') throw new BackendUnavailableError(name, unavailableMessage(name, attempt.reason))
@@ -86,11 +88,13 @@ function unavailableMessage(name: BackendName, reason: string): string {
   return `The "${name}" backend is not available: ${reason}${hint}. Choose another in the config (system.backend), or "auto".`
 }
 
-async function tryBackend(name: BackendName, options: BackendOptions): Promise<Attempt> {
+async function tryBackend(name: BackendName, options: BackendOptions, forced: boolean): Promise<Attempt> {
   switch (name) {
     case 'tensorflow-gpu':
     case 'tensorflow':
       return tryNative(name, options.packages ?? nodePackageLoader)
+    case 'webgpu':
+      return tryWebgpu(forced)
     case 'wasm':
       return tryWasm(options.threads)
     case 'cpu':
@@ -128,6 +132,20 @@ async function tryNative(name: NativeBackendName, loader: PackageLoader): Promis
 function nativeReport(name: NativeBackendName, version: string): Omit<BackendReport, 'skipped'> {
   // TensorFlow sizes its own intra-op pool (all cores) and uses the CPU's vector units natively.
   return { name, version, threads: availableParallelism(), simd: true }
+}
+
+/** `auto` takes a hardware adapter only; forcing webgpu takes a software one too (for tests). */
+async function tryWebgpu(forced: boolean): Promise<Attempt> {
+  try {
+    const setup = await startWebgpuBackend({ allowSoftware: forced })
+    return {
+      ok: true,
+      report: { name: 'webgpu', version: version_webgpu, threads: 1, simd: false, adapter: setup.adapter },
+      notes: setup.notes,
+    }
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) }
+  }
 }
 
 async function tryWasm(threads: number | undefined): Promise<Attempt> {

@@ -4,6 +4,7 @@ import { availableParallelism, cpus, freemem, platform, arch, release, totalmem 
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { z } from 'zod'
 import { BackendSurvey, type BackendDescription } from '../../../shared/backends/backendSurvey'
+import { describeAdapter } from '../../../shared/backends/gpuAdapter'
 import { UsageError, type Command, type CommandIo } from '../command'
 
 /**
@@ -45,11 +46,11 @@ export const backendsSection: DoctorSection = {
   async collect({ threads }) {
     const survey = await surveyBackends(threads)
     const width = Math.max(...survey.backends.map((b) => b.name.length))
-    const lines = survey.backends.map(
-      (b) =>
-        `${b.name.padEnd(width)}  ${b.available ? 'available    ' : 'not available'}  ${backendDetail(b)}`,
-    )
-    lines.push(`auto picks: ${survey.autoPick ?? 'nothing (no backend starts)'}`)
+    const lines = survey.backends.flatMap((b) => [
+      `${b.name.padEnd(width)}  ${b.available ? 'available    ' : 'not available'}  ${backendDetail(b)}`,
+      ...adapterLines(b, width),
+    ])
+    lines.push(`auto picks: ${survey.autoPick ?? 'nothing (no backend starts)'}${autoReason(survey)}`)
     return { json: survey, lines }
   },
 }
@@ -103,6 +104,30 @@ export const datasetsSection: DoctorSection = {
 
 /** The report, in order: append a `DoctorSection` to add to it. */
 export const doctorSections: DoctorSection[] = [backendsSection, datasetsSection, machineSection]
+
+/** The WebGPU adapters under the webgpu line: kind, names, and the one limit a big model meets first. */
+function adapterLines(b: BackendDescription, width: number): string[] {
+  if (b.adapters === undefined) return []
+  const indent = ' '.repeat(width + 2)
+  if (b.adapters.length === 0) return [`${indent}adapters: none`]
+  const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`
+  return b.adapters.map((a) => {
+    const taken = b.autoAdapter && describeAdapter(b.autoAdapter) === describeAdapter(a) ? ' ← auto takes this' : ''
+    return (
+      `${indent}adapter: ${describeAdapter(a)}; largest storage buffer ${mib(a.limits.maxStorageBufferBindingSize)}, ` +
+      `workgroup memory ${a.limits.maxComputeWorkgroupStorageSize} B${taken}`
+    )
+  })
+}
+
+/** Why `auto` picks what it picks: the better backends it passed over. */
+function autoReason(survey: BackendSurvey): string {
+  const passed = survey.backends.slice(
+    0,
+    survey.autoPick === null ? undefined : survey.backends.findIndex((b) => b.name === survey.autoPick),
+  )
+  return passed.length === 0 ? '' : ` (passed over: ${passed.map((b) => b.name).join(', ')}; reasons above)`
+}
 
 function backendDetail(b: BackendDescription): string {
   if (!b.available) return [b.reason ?? 'unavailable', ...b.notes].join('; ')
@@ -186,7 +211,7 @@ const command: Command = {
   usage: [
     'chase-workbench doctor [--json] [--threads N]',
     '',
-    'Starts every compute backend (tensorflow-gpu, tensorflow, wasm, cpu) in a separate process and says',
+    'Starts every compute backend (tensorflow-gpu, webgpu, tensorflow, wasm, cpu) in a separate process and says',
     'which are available, or why not and how to get them, with version, threads and SIMD; then the machine.',
     '',
     '  --json         Machine-readable output',
