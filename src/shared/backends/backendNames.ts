@@ -32,20 +32,20 @@ export function installHint(name: BackendName, coreVersion: string): string {
     case 'tensorflow-gpu':
       return (
         `\`npm install ${backendPackages[name]}@${coreVersion}\` installs only where you supply libtensorflow ` +
-        '2.9.1 yourself (the package\'s deps/lib, or its scripts/custom-binary.json route): its download ' +
+        "2.9.1 yourself (the package's deps/lib, or its scripts/custom-binary.json route): its download " +
         'answers 403 since August 2026 (tfjs #8742); it then needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1 ' +
         '(CUDA 12 does not work, tfjs #8362). For a GPU without it, use the webgpu backend'
       )
     case 'tensorflow':
       return (
         `\`npm install ${backendPackages[name]}@${coreVersion}\` installs only where you supply libtensorflow ` +
-        '2.9.1 yourself (the package\'s scripts/custom-binary.json route): its download answers 403 since ' +
+        "2.9.1 yourself (the package's scripts/custom-binary.json route): its download answers 403 since " +
         'August 2026 (tfjs #8742)'
       )
     case 'webgpu':
       return (
         `\`npm install webgpu@0.6.2 ${backendPackages[name]}@${coreVersion}\` (both ship with the workbench; ` +
-        'Dawn\'s binaries are inside the `webgpu` package), and a GPU driver with Vulkan (Linux, Windows), ' +
+        "Dawn's binaries are inside the `webgpu` package), and a GPU driver with Vulkan (Linux, Windows), " +
         'Direct3D 12 (Windows) or Metal (macOS)'
       )
     default:

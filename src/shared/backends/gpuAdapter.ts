@@ -25,5 +25,9 @@ export type GpuAdapter = z.infer<typeof GpuAdapter>
 export function describeAdapter(adapter: GpuAdapter): string {
   const name = adapter.description || adapter.device
   const kind = adapter.software ? 'software' : 'hardware'
-  return `${adapter.vendor || 'unknown vendor'} ${adapter.architecture || ''}`.trim() + (name ? ` (${name})` : '') + `, ${kind}`
+  return (
+    `${adapter.vendor || 'unknown vendor'} ${adapter.architecture || ''}`.trim() +
+    (name ? ` (${name})` : '') +
+    `, ${kind}`
+  )
 }

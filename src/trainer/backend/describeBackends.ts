@@ -102,7 +102,13 @@ async function describeWebgpu(): Promise<BackendDescription> {
   try {
     handles = await listAdapters(await loadDawn())
   } catch (error) {
-    return { ...base, available: false, reason: `Dawn did not load: ${message(error)}`, notes: [], adapters: [] }
+    return {
+      ...base,
+      available: false,
+      reason: `Dawn did not load: ${message(error)}`,
+      notes: [],
+      adapters: [],
+    }
   }
   const adapters = handles.map(adapterRecord)
   const choice = chooseAdapter(handles, false)
@@ -114,7 +120,8 @@ async function describeWebgpu(): Promise<BackendDescription> {
   if (adapters.length > 0) {
     try {
       const setup = await startWebgpuBackend({ allowSoftware: true })
-      if (setup.adapter.software) notes.push('starts on the software adapter when forced (system.backend=webgpu)')
+      if (setup.adapter.software)
+        notes.push('starts on the software adapter when forced (system.backend=webgpu)')
     } catch (error) {
       available = false
       reason = `the backend did not start: ${message(error)}`

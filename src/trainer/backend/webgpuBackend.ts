@@ -22,10 +22,7 @@ export type AdapterChoice =
   | { ok: true; adapter: GpuAdapterHandle; notes: string[] }
   | { ok: false; reason: string; adapters: GpuAdapter[] }
 
-export function chooseAdapter(
-  adapters: readonly GpuAdapterHandle[],
-  allowSoftware: boolean,
-): AdapterChoice {
+export function chooseAdapter(adapters: readonly GpuAdapterHandle[], allowSoftware: boolean): AdapterChoice {
   const records = adapters.map(adapterRecord)
   const hardware = adapters.findIndex((_, i) => !records[i]!.software)
   if (hardware >= 0) return { ok: true, adapter: adapters[hardware]!, notes: [] }

@@ -112,7 +112,8 @@ function adapterLines(b: BackendDescription, width: number): string[] {
   if (b.adapters.length === 0) return [`${indent}adapters: none`]
   const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`
   return b.adapters.map((a) => {
-    const taken = b.autoAdapter && describeAdapter(b.autoAdapter) === describeAdapter(a) ? ' ← auto takes this' : ''
+    const taken =
+      b.autoAdapter && describeAdapter(b.autoAdapter) === describeAdapter(a) ? ' ← auto takes this' : ''
     return (
       `${indent}adapter: ${describeAdapter(a)}; largest storage buffer ${mib(a.limits.maxStorageBufferBindingSize)}, ` +
       `workgroup memory ${a.limits.maxComputeWorkgroupStorageSize} B${taken}`

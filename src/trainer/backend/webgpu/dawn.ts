@@ -114,8 +114,12 @@ export const swiftShaderIcd = '/usr/lib/chromium/vk_swiftshader_icd.json'
  */
 export function vulkanHint(adaptersFound: number): string | null {
   if (process.platform !== 'linux' || adaptersFound > 0) return null
-  const loader = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1',
-    '/usr/lib64/libvulkan.so.1', '/usr/lib/libvulkan.so.1'].some((path) => existsSync(path))
+  const loader = [
+    '/usr/lib/x86_64-linux-gnu/libvulkan.so.1',
+    '/usr/lib/aarch64-linux-gnu/libvulkan.so.1',
+    '/usr/lib64/libvulkan.so.1',
+    '/usr/lib/libvulkan.so.1',
+  ].some((path) => existsSync(path))
   const driver =
     "install the GPU's Vulkan driver (NVIDIA's proprietary driver includes one; AMD and Intel GPUs use Mesa's, `apt install mesa-vulkan-drivers`)"
   const parts = loader
