@@ -16,9 +16,15 @@ import { backendPackages } from '../../shared/backends/backendNames'
 import { backendPreference } from './pickBackend'
 import { simdKernelProblem, simdKernelsFor } from './wasm/simdKernels'
 import { startWasmBackend } from './wasmBackend'
-import { adapterRecord, listAdapters, loadDawn, vulkanHint } from './webgpu/dawn'
+import { adapterRecord, vulkanHint } from './webgpu/dawn'
 import { version_webgpu } from './webgpu/version'
-import { chooseAdapter, startWebgpuBackend, stopWebgpuBackend } from './webgpuBackend'
+import {
+  chooseAdapter,
+  dawnAdapters,
+  startWebgpuBackend,
+  stopWebgpuBackend,
+  type AdapterSource,
+} from './webgpuBackend'
 
 /**
  * Every backend, available or why not, by actually starting it: the native packages are loaded (only
@@ -26,7 +32,7 @@ import { chooseAdapter, startWebgpuBackend, stopWebgpuBackend } from './webgpuBa
  * count a run would ask for. Leaves tfjs on `cpu`; meant for a short-lived probing process.
  */
 export async function describeBackends(
-  options: { threads?: number; packages?: PackageLoader } = {},
+  options: { threads?: number; packages?: PackageLoader; adapters?: AdapterSource } = {},
 ): Promise<BackendSurvey> {
   const loader = options.packages ?? nodePackageLoader
   const backends: BackendDescription[] = []
@@ -36,7 +42,7 @@ export async function describeBackends(
     nativeLoaded ||=
       probeNativePackage(name, loader).installed && probeNativePackage(name, loader).problem === undefined
   }
-  backends.push(await describeWebgpu())
+  backends.push(await describeWebgpu(options.adapters ?? dawnAdapters))
   backends.push(await describeWasm(options.threads))
   backends.push(await describeCpu())
   backends.sort((a, b) => backendPreference.indexOf(a.name) - backendPreference.indexOf(b.name))
@@ -90,7 +96,7 @@ async function describeNative(
  * Every WebGPU adapter, and whether `auto` takes one: a hardware adapter is started for real; a software
  * one is started too (as `system.backend=webgpu` would), to say whether forcing it works.
  */
-async function describeWebgpu(): Promise<BackendDescription> {
+async function describeWebgpu(source: AdapterSource): Promise<BackendDescription> {
   const base = {
     name: 'webgpu' as const,
     package: `${backendPackages.webgpu} on Dawn (npm webgpu)`,
@@ -100,7 +106,7 @@ async function describeWebgpu(): Promise<BackendDescription> {
   }
   let handles
   try {
-    handles = await listAdapters(await loadDawn())
+    handles = await source()
   } catch (error) {
     return {
       ...base,
@@ -119,7 +125,7 @@ async function describeWebgpu(): Promise<BackendDescription> {
   let reason: string | undefined = choice.ok ? undefined : choice.reason
   if (adapters.length > 0) {
     try {
-      const setup = await startWebgpuBackend({ allowSoftware: true })
+      const setup = await startWebgpuBackend({ allowSoftware: true, adapters: source })
       if (setup.adapter.software)
         notes.push('starts on the software adapter when forced (system.backend=webgpu)')
     } catch (error) {

@@ -14,7 +14,7 @@ import {
   type PackageLoader,
 } from './nativeBackend'
 import { startWasmBackend, wasmThreadsFor } from './wasmBackend'
-import { startWebgpuBackend } from './webgpuBackend'
+import { startWebgpuBackend, type AdapterSource } from './webgpuBackend'
 import { version_webgpu } from './webgpu/version'
 
 /** Fastest first: what `auto` tries, in order (architecture.md, "Backends"). */
@@ -25,6 +25,8 @@ export interface BackendOptions {
   threads?: number
   /** How the optional native packages are found; tests pass fakes. */
   packages?: PackageLoader
+  /** Where WebGPU adapters come from (default: Dawn's); tests pass a machine without any. */
+  adapters?: AdapterSource
 }
 
 /** A forced backend that cannot run here: the run fails at start with this message. */
@@ -55,16 +57,26 @@ export async function pickBackend(
 ): Promise<BackendReport> {
   // Asking again for what runs keeps it (and every tensor on it): a new wasm instance would drop them.
   const key = `${choice}|${wasmThreadsFor(options.threads)}`
-  if (lastPick !== null && lastPick.key === key && lastPick.packages === options.packages) {
+  if (
+    lastPick !== null &&
+    lastPick.key === key &&
+    lastPick.packages === options.packages &&
+    lastPick.adapters === options.adapters
+  ) {
     const engineName = lastPick.report.name === 'tensorflow-gpu' ? 'tensorflow' : lastPick.report.name
     if (tf.findBackend(engineName) !== null && (await tf.setBackend(engineName))) return lastPick.report
   }
   const report = await startBackend(choice, options)
-  lastPick = { key, packages: options.packages, report }
+  lastPick = { key, packages: options.packages, adapters: options.adapters, report }
   return report
 }
 
-let lastPick: { key: string; packages: PackageLoader | undefined; report: BackendReport } | null = null
+let lastPick: {
+  key: string
+  packages: PackageLoader | undefined
+  adapters: AdapterSource | undefined
+  report: BackendReport
+} | null = null
 
 async function startBackend(choice: BackendChoice, options: BackendOptions): Promise<BackendReport> {
   const candidates = choice === 'auto' ? backendPreference : [choice]
@@ -94,7 +106,7 @@ async function tryBackend(name: BackendName, options: BackendOptions, forced: bo
     case 'tensorflow':
       return tryNative(name, options.packages ?? nodePackageLoader)
     case 'webgpu':
-      return tryWebgpu(forced)
+      return tryWebgpu(forced, options.adapters)
     case 'wasm':
       return tryWasm(options.threads)
     case 'cpu':
@@ -135,9 +147,9 @@ function nativeReport(name: NativeBackendName, version: string): Omit<BackendRep
 }
 
 /** `auto` takes a hardware adapter only; forcing webgpu takes a software one too (for tests). */
-async function tryWebgpu(forced: boolean): Promise<Attempt> {
+async function tryWebgpu(forced: boolean, adapters: AdapterSource | undefined): Promise<Attempt> {
   try {
-    const setup = await startWebgpuBackend({ allowSoftware: forced })
+    const setup = await startWebgpuBackend({ allowSoftware: forced, ...(adapters ? { adapters } : {}) })
     return {
       ok: true,
       report: { name: 'webgpu', version: version_webgpu, threads: 1, simd: false, adapter: setup.adapter },

@@ -46,6 +46,11 @@ export function chooseAdapter(adapters: readonly GpuAdapterHandle[], allowSoftwa
   }
 }
 
+/** Where the adapters come from: Dawn's, unless a test says there are none (or others). */
+export type AdapterSource = () => Promise<GpuAdapterHandle[]>
+
+export const dawnAdapters: AdapterSource = async () => listAdapters(await loadDawn())
+
 let running: { device: GpuDeviceHandle; adapter: GpuAdapter } | null = null
 
 /**
@@ -53,15 +58,17 @@ let running: { device: GpuDeviceHandle; adapter: GpuAdapter } | null = null
  * high-performance one first), or a software one when `allowSoftware`. tfjs' own factory would take
  * whatever `requestAdapter` returns, software included; ours chooses, and records what it took.
  */
-export async function startWebgpuBackend(options: { allowSoftware: boolean }): Promise<WebgpuSetup> {
+export async function startWebgpuBackend(options: {
+  allowSoftware: boolean
+  adapters?: AdapterSource
+}): Promise<WebgpuSetup> {
   if (running !== null && tf.findBackend('webgpu') !== null) {
     if (!running.adapter.software || options.allowSoftware) {
       if (!(await tf.setBackend('webgpu'))) throw new Error('the webgpu backend failed to initialise')
       return { adapter: running.adapter, notes: [] }
     }
   }
-  const gpu = await loadDawn()
-  const choice = chooseAdapter(await listAdapters(gpu), options.allowSoftware)
+  const choice = chooseAdapter(await (options.adapters ?? dawnAdapters)(), options.allowSoftware)
   if (!choice.ok) throw new Error(choice.reason)
   const { adapter } = choice
   const limits = adapter.limits

@@ -152,7 +152,13 @@ describe('ApiHandlers', () => {
       versions: Record<string, string>
     }
     expect(info.dbPath).toMatch(/workbench\.db$/)
-    expect(info.backends.map((b) => b.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'])
+    expect(info.backends.map((b) => b.name)).toEqual([
+      'tensorflow-gpu',
+      'webgpu',
+      'tensorflow',
+      'wasm',
+      'cpu',
+    ])
     expect(info.versions.sqlite).toMatch(/^3\./)
     expect(await call('system.setConcurrency', { concurrency: 3 })).toEqual({ concurrency: 3 })
     while (!events.some((e) => e.type === 'benchChanged' && e.bench.status === 'completed')) {

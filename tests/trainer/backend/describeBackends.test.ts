@@ -3,16 +3,20 @@ import { BackendSurvey } from '../../../src/shared/backends/backendSurvey'
 import { describeBackends } from '../../../src/trainer/backend/describeBackends'
 import { fakePackages } from './fakePackages'
 
+const noGpu = async () => []
+
 describe('describing the backends for the doctor', () => {
   it('says which run here and why the native ones do not, with how to get them', async () => {
-    const survey = await describeBackends({ threads: 2, packages: fakePackages({}) })
+    const survey = await describeBackends({ threads: 2, packages: fakePackages({}), adapters: noGpu })
     expect(BackendSurvey.parse(survey)).toEqual(survey)
     expect(survey.autoPick).toBe('wasm')
-    const [gpu, native, wasm, cpu] = survey.backends
+    const [gpu, webgpu, native, wasm, cpu] = survey.backends
     expect(gpu).toMatchObject({ name: 'tensorflow-gpu', available: false, version: null })
     expect(gpu!.reason).toMatch(
-      /not installed; install it with `npm install @tensorflow\/tfjs-node-gpu@4\.22\.0`.*CUDA 11\.2/,
+      /not installed; `npm install @tensorflow\/tfjs-node-gpu@4\.22\.0` installs only where you supply libtensorflow.*403 since August 2026.*CUDA 11\.2 and cuDNN 8\.1/,
     )
+    expect(webgpu).toMatchObject({ name: 'webgpu', available: false, adapters: [], autoAdapter: null })
+    expect(webgpu!.reason).toMatch(/^no WebGPU adapter/)
     expect(native).toMatchObject({ name: 'tensorflow', available: false })
     expect(native!.reason).toMatch(/npm install @tensorflow\/tfjs-node@4\.22\.0/)
     expect(wasm).toMatchObject({ name: 'wasm', available: true, version: '4.22.0', threads: 2, simd: true })
@@ -27,7 +31,7 @@ describe('describing the backends for the doctor', () => {
       installed: { '@tensorflow/tfjs-node-gpu': '4.22.0', '@tensorflow/tfjs-node': '4.22.0' },
       usingGpu: true,
     })
-    const survey = await describeBackends({ threads: 1, packages })
+    const survey = await describeBackends({ threads: 1, packages, adapters: noGpu })
     expect(survey.autoPick).toBe('tensorflow-gpu')
     expect(survey.backends[0]).toMatchObject({
       name: 'tensorflow-gpu',
@@ -35,8 +39,8 @@ describe('describing the backends for the doctor', () => {
       version: '4.22.0',
       notes: ['on a CUDA GPU'],
     })
-    expect(survey.backends[1]).toMatchObject({ name: 'tensorflow', available: false, version: '4.22.0' })
-    expect(survey.backends[1]!.reason).toMatch(/only one can be/)
+    expect(survey.backends[2]).toMatchObject({ name: 'tensorflow', available: false, version: '4.22.0' })
+    expect(survey.backends[2]!.reason).toMatch(/only one can be/)
     expect(packages.imported).toEqual(['@tensorflow/tfjs-node-gpu'])
   })
 })

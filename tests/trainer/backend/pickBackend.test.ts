@@ -6,14 +6,18 @@ import { BackendUnavailableError, pickBackend } from '../../../src/trainer/backe
 import { fakePackages } from './fakePackages'
 
 const nothingInstalled = fakePackages({})
+/** A machine without a WebGPU adapter (the webgpu suites test real ones on SwiftShader). */
+const noGpu = async () => []
+const noAdapterLine = expect.stringMatching(/^webgpu: no WebGPU adapter/)
 
 describe('picking a backend on a machine without the native packages', () => {
   it('falls through to wasm and says why each better backend was skipped', async () => {
-    const report = await pickBackend('auto', { threads: 1, packages: nothingInstalled })
+    const report = await pickBackend('auto', { threads: 1, packages: nothingInstalled, adapters: noGpu })
     expect(BackendReport.parse(report)).toEqual(report)
     expect(report).toMatchObject({ name: 'wasm', threads: 1, simd: true, version: '4.22.0' })
     expect(report.skipped).toEqual([
       'tensorflow-gpu: @tensorflow/tfjs-node-gpu is not installed',
+      noAdapterLine,
       'tensorflow: @tensorflow/tfjs-node is not installed',
     ])
     expect(tf.getBackend()).toBe('wasm')
@@ -25,11 +29,12 @@ describe('picking a backend on a machine without the native packages', () => {
     await expect(attempt).rejects.toThrow(/@tensorflow\/tfjs-node-gpu is not installed/)
     await expect(attempt).rejects.toThrow(/npm install @tensorflow\/tfjs-node-gpu@4\.22\.0/)
     await expect(attempt).rejects.toThrow(/CUDA 11\.2 and cuDNN 8\.1/)
+    await expect(attempt).rejects.toThrow(/download answers 403 since August 2026 \(tfjs #8742\)/)
   })
 
   it('refuses a forced tensorflow with the npm command', async () => {
     await expect(pickBackend('tensorflow', { packages: nothingInstalled })).rejects.toThrow(
-      /"tensorflow" backend is not available: @tensorflow\/tfjs-node is not installed; install it with `npm install @tensorflow\/tfjs-node@4\.22\.0`/,
+      /"tensorflow" backend is not available: @tensorflow\/tfjs-node is not installed; `npm install @tensorflow\/tfjs-node@4\.22\.0` installs only where you supply libtensorflow 2\.9\.1 yourself \(the package's scripts\/custom-binary\.json route\)/,
     )
   })
 
@@ -51,9 +56,10 @@ describe('native packages that are present but cannot run', () => {
       installed: { '@tensorflow/tfjs-node': '4.22.0' },
       importFails: 'libtensorflow.so.2: cannot open shared object file',
     })
-    const report = await pickBackend('auto', { threads: 1, packages })
+    const report = await pickBackend('auto', { threads: 1, packages, adapters: noGpu })
     expect(report.name).toBe('wasm')
-    expect(report.skipped[1]).toBe(
+    expect(report.skipped[1]).toEqual(noAdapterLine)
+    expect(report.skipped[2]).toBe(
       'tensorflow: @tensorflow/tfjs-node 4.22.0 failed to load: libtensorflow.so.2: cannot open shared object file',
     )
   })
@@ -84,10 +90,11 @@ describe('native packages that load', () => {
 
   it('runs a GPU package that finds no CUDA device as tensorflow on the CPU', async () => {
     const packages = fakePackages({ installed: { '@tensorflow/tfjs-node-gpu': '4.22.0' }, usingGpu: false })
-    const report = await pickBackend('auto', { packages })
+    const report = await pickBackend('auto', { packages, adapters: noGpu })
     expect(report.name).toBe('tensorflow')
     expect(report.skipped).toEqual([
       'tensorflow-gpu: @tensorflow/tfjs-node-gpu 4.22.0 loaded, but TensorFlow sees no CUDA GPU (it needs CUDA 11.2 and cuDNN 8.1)',
+      noAdapterLine,
       'tensorflow: runs on the CPU through @tensorflow/tfjs-node-gpu',
     ])
     expect(packages.imported).toEqual(['@tensorflow/tfjs-node-gpu'])

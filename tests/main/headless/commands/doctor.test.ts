@@ -21,6 +21,7 @@ describe('chase-workbench doctor', () => {
     }
     expect(report.compute.backends.map((b) => b.name)).toEqual([
       'tensorflow-gpu',
+      'webgpu',
       'tensorflow',
       'wasm',
       'cpu',
