@@ -109,18 +109,18 @@ export class TrainerSubject {
   }
 
   /** Trains step `step` (1-based; the engine acts on update and channel-event steps). */
-  step(step: number): StepTiming {
+  async step(step: number): Promise<StepTiming> {
     const batch = this.batches[this.next++ % this.batches.length]!
     const t0 = performance.now()
     this.optimizer.learningRate = learningRateAt(
       Math.floor((step - 1) / this.stepsPerEpoch),
       this.config.optim,
     )
-    const { grads } = this.trainStep.run(batch)
+    const { grads } = await this.trainStep.run(batch)
     const t1 = performance.now()
     this.optimizer.step(grads)
     const t2 = performance.now()
-    const { channelEvent, maskUpdate } = this.engine.onStep(step, grads)
+    const { channelEvent, maskUpdate } = await this.engine.onStep(step, grads)
     tf.dispose([...grads.values()])
     const t3 = performance.now()
     return {

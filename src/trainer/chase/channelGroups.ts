@@ -76,16 +76,18 @@ export class ChannelGroups {
   }
 
   /** Scores of every original channel, group after group (one download). */
-  scores(kind: ChannelScoreKind): Float32Array[] {
-    const values = readValues(() => tf.concat(this.list.map((g) => channelScores(kind, producerTensors(g)))))
+  async scores(kind: ChannelScoreKind): Promise<Float32Array[]> {
+    const values = await readValues(() =>
+      tf.concat(this.list.map((g) => channelScores(kind, producerTensors(g)))),
+    )
     let offset = 0
     return this.list.map((g) => values.subarray(offset, (offset += g.channels)) as Float32Array)
   }
 
   /** Per-channel density, UMM and alive flags per group (one download): the snapshot's `layers`. */
-  snapshot(): LayerChannels[] {
+  async snapshot(): Promise<LayerChannels[]> {
     if (this.list.length === 0) return []
-    const values = readValues(() =>
+    const values = await readValues(() =>
       tf.concat(
         this.list.flatMap((g) => [
           channelDensity(producerTensors(g)),

@@ -16,10 +16,10 @@ export interface MaskEntry {
 }
 
 /** Recounts every entry's nonzeros with one download. */
-export function recountNonzeros(entries: readonly MaskEntry[]): void {
+export async function recountNonzeros(entries: readonly MaskEntry[]): Promise<void> {
   if (entries.length === 0) return
   // A float32 sum of 0/1 is exact below 2^24 entries, and saves a cast pass; larger tensors count in int32.
-  const counts = readValues(() =>
+  const counts = await readValues(() =>
     tf.stack(
       entries.map((e) =>
         e.layout.size < 2 ** 24 ? tf.cast(tf.sum(e.mask), 'int32') : tf.sum(tf.cast(e.mask, 'int32')),

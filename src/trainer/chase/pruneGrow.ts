@@ -16,16 +16,17 @@ export interface MaskChange {
  * Global magnitude death (§3.5, decision 2): removes exactly `count` of the smallest-|w| active weights
  * across every tensor (ties to the lower global index), then recounts. Masks only: apply them after.
  */
-export function pruneSmallest(entries: readonly MaskEntry[], count: number): MaskChange {
+export async function pruneSmallest(entries: readonly MaskEntry[], count: number): Promise<MaskChange> {
   const active = entries.reduce((sum, e) => sum + e.nnz, 0)
   const k = Math.min(Math.max(0, Math.floor(count)), active)
   if (k === 0) return { count: 0, threshold: null }
   // Inactive entries score +∞ so they are never among the k smallest.
-  return changeMasks(entries, -1, () =>
-    selectSmallest(
+  return changeMasks(
+    entries,
+    -1,
+    () =>
       entries.map((e) => tf.where(tf.greater(e.mask, 0), tf.abs(e.weight as tf.Tensor), tf.scalar(Infinity))),
-      k,
-    ),
+    (scores) => selectSmallest(scores, k),
   )
 }
 
@@ -35,30 +36,33 @@ export function pruneSmallest(entries: readonly MaskEntry[], count: number): Mas
  * zeros available; then recounts. `region(entry)` is the alive region (null: the whole tensor). The grown
  * weights are 0 with 0 momentum already, because masks were applied after the optimizer step.
  */
-export function growLargest(
+export async function growLargest(
   entries: readonly MaskEntry[],
   grads: GradientMap,
   count: number,
   region: (entry: MaskEntry) => tf.Tensor | null,
-): MaskChange {
+): Promise<MaskChange> {
   const zeros = entries.reduce((sum, e) => sum + e.aliveSize - e.nnz, 0)
   const k = Math.min(Math.max(0, Math.floor(count)), zeros)
   if (k === 0) return { count: 0, threshold: null }
-  return changeMasks(entries, 1, () => {
-    const scores = entries.map((e) => {
-      const grad = grads.get(e.layout.tensor)
-      if (!grad)
-        throw new Error(
-          `no gradient for "${e.layout.tensor}": pass the dense gradient of every maskable weight`,
-        )
-      const alive = region(e)
-      const zero = tf.equal(e.mask, 0)
-      const candidate = alive ? tf.logicalAnd(zero, tf.greater(alive, 0)) : zero
-      // Non-candidates score −1, below every |gradient|.
-      return tf.where(candidate, tf.abs(grad), tf.scalar(-1))
-    })
-    return selectLargest(scores, k)
-  })
+  return changeMasks(
+    entries,
+    1,
+    () =>
+      entries.map((e) => {
+        const grad = grads.get(e.layout.tensor)
+        if (!grad)
+          throw new Error(
+            `no gradient for "${e.layout.tensor}": pass the dense gradient of every maskable weight`,
+          )
+        const alive = region(e)
+        const zero = tf.equal(e.mask, 0)
+        const candidate = alive ? tf.logicalAnd(zero, tf.greater(alive, 0)) : zero
+        // Non-candidates score −1, below every |gradient|.
+        return tf.where(candidate, tf.abs(grad), tf.scalar(-1))
+      }),
+    (scores) => selectLargest(scores, k),
+  )
 }
 
 /**
@@ -66,12 +70,12 @@ export function growLargest(
  * uniformly from `rng`, clamped to the zeros available. The draw covers every entry in tensor order, so
  * the choice is a function of the rng's state alone.
  */
-export function growRandom(
+export async function growRandom(
   entries: readonly MaskEntry[],
   count: number,
   region: (entry: MaskEntry) => tf.Tensor | null,
   rng: Rng,
-): MaskChange {
+): Promise<MaskChange> {
   const zeros = entries.reduce((sum, e) => sum + e.aliveSize - e.nnz, 0)
   const k = Math.min(Math.max(0, Math.floor(count)), zeros)
   if (k === 0) return { count: 0, threshold: null }
@@ -81,30 +85,42 @@ export function growRandom(
     return values
   })
   // A random draw's k-th value says nothing about the weights: no threshold is reported.
-  const change = changeMasks(entries, 1, () => {
-    const scores = entries.map((e, i) => {
-      const alive = region(e)
-      const zero = tf.equal(e.mask, 0)
-      const candidate = alive ? tf.logicalAnd(zero, tf.greater(alive, 0)) : zero
-      return tf.where(candidate, tf.tensor(draws[i]!, [...e.layout.shape]), tf.scalar(-1))
-    })
-    return selectLargest(scores, k)
-  })
+  const change = await changeMasks(
+    entries,
+    1,
+    () =>
+      entries.map((e, i) => {
+        const alive = region(e)
+        const zero = tf.equal(e.mask, 0)
+        const candidate = alive ? tf.logicalAnd(zero, tf.greater(alive, 0)) : zero
+        return tf.where(candidate, tf.tensor(draws[i]!, [...e.layout.shape]), tf.scalar(-1))
+      }),
+    (scores) => selectLargest(scores, k),
+  )
   return { count: change.count, threshold: null }
 }
 
-/** Adds `sign` × the selection to the masks, swaps them in and recounts. */
-function changeMasks(entries: readonly MaskEntry[], sign: 1 | -1, select: () => Selection): MaskChange {
-  let threshold: number | null = null
-  const masks = tf.tidy(() => {
-    const selection = select()
-    threshold = selection.threshold
-    return entries.map((e, i) =>
-      sign === 1 ? tf.add(e.mask, selection.selected[i]!) : tf.sub(e.mask, selection.selected[i]!),
-    )
-  })
+/** Scores the entries, selects, adds `sign` × the selection to the masks, swaps them in and recounts. */
+async function changeMasks(
+  entries: readonly MaskEntry[],
+  sign: 1 | -1,
+  score: () => tf.Tensor[],
+  select: (scores: readonly tf.Tensor[]) => Promise<Selection>,
+): Promise<MaskChange> {
+  const scores = tf.tidy(score)
+  let selection: Selection
+  try {
+    selection = await select(scores)
+  } finally {
+    tf.dispose(scores)
+  }
+  const { selected, threshold } = selection
+  const masks = tf.tidy(() =>
+    entries.map((e, i) => (sign === 1 ? tf.add(e.mask, selected[i]!) : tf.sub(e.mask, selected[i]!))),
+  )
+  tf.dispose(selected)
   const before = entries.reduce((sum, e) => sum + e.nnz, 0)
   replaceMasks(entries, masks)
-  recountNonzeros(entries)
+  await recountNonzeros(entries)
   return { count: Math.abs(entries.reduce((sum, e) => sum + e.nnz, 0) - before), threshold }
 }

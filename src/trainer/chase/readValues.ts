@@ -1,12 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core'
 
 /**
- * Computes a tensor in a tidy and downloads it, freeing the tensor. (A tidy that returns a big typed
- * array walks every element of it looking for tensors, so the download happens outside.)
+ * Computes a tensor in a tidy and downloads it, freeing the tensor. Asynchronous because webgpu in Node
+ * has no synchronous read (tfjs-backend-webgpu's `dataSync` needs an OffscreenCanvas); on cpu and wasm
+ * the promise is already settled. (A tidy that returns a big typed array walks every element of it
+ * looking for tensors, so the download happens outside.)
  */
-export function readValues(compute: () => tf.Tensor): Float32Array | Int32Array | Uint8Array {
+export async function readValues(compute: () => tf.Tensor): Promise<Float32Array | Int32Array | Uint8Array> {
   const tensor = tf.tidy(compute)
-  const values = tensor.dataSync() as Float32Array | Int32Array | Uint8Array
-  tensor.dispose()
-  return values
+  try {
+    return (await tensor.data()) as Float32Array | Int32Array | Uint8Array
+  } finally {
+    tensor.dispose()
+  }
 }

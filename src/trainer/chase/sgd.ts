@@ -62,9 +62,10 @@ export class Sgd {
   }
 
   /** Momentum buffers as plain arrays, for checkpoints. */
-  exportState(): Map<string, Float32Array> {
+  async exportState(): Promise<Map<string, Float32Array>> {
     const state = new Map<string, Float32Array>()
-    for (const [name, buffer] of this.buffers) state.set(name, (buffer.dataSync() as Float32Array).slice())
+    for (const [name, buffer] of this.buffers)
+      state.set(name, ((await buffer.data()) as Float32Array).slice())
     return state
   }
 

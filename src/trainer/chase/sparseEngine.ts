@@ -53,15 +53,17 @@ const randomChannelStream = 1 << 24
  *     for (let step = 1; step <= engine.plan.totalSteps; step++) {   // 1-based, never reset
  *       const grads = …dense loss gradients by parameter name for this minibatch…
  *       sgd.step(grads)                                                // sgd.learningRate = … for the LR schedule
- *       const { channelEvent, maskUpdate } = engine.onStep(step, grads)   // masks, then events
+ *       const { channelEvent, maskUpdate } = await engine.onStep(step, grads)   // masks, then events
  *       …post channelEvent / maskUpdate when non-null; engine.scalars(step) for metrics…
  *       tf.dispose([...grads.values()])
  *     }
- *     // every N steps: engine.snapshot(step) → layerSnapshot; checkpoints: engine.exportState() + sgd.exportState()
+ *     // every N steps: await engine.snapshot(step) → layerSnapshot; checkpoints: await engine.exportState() + sgd.exportState()
  *
  * `create` samples the initial masks (exactly round(density_l·N_l) per tensor, ERK/ER/uniform) and
  * applies them, so the first forward pass is already sparse. `onStep` must see every step, in order.
- * Snapshot, MAC and state methods are read-only and may be called at any time. Call `dispose` at the end.
+ * Snapshot, MAC and state methods are read-only and may be called at any time (not while an onStep is
+ * pending). The methods that read tensors are async: webgpu in Node reads only asynchronously. Call
+ * `dispose` at the end.
  */
 export class SparseEngine {
   readonly plan: ChasePlan
@@ -131,7 +133,8 @@ export class SparseEngine {
         weight: variable(layout.tensor),
         bias: layout.bias ? variable(layout.bias) : null,
         mask: tf.tidy(() => tf.cast(tf.tensor(bits, [...layout.shape], 'bool'), 'float32')),
-        nnz: 0,
+        // Counted here from the bits: a constructor cannot await a download.
+        nnz: countOnes(bits),
         aliveSize: layout.size,
       }
     })
@@ -140,7 +143,6 @@ export class SparseEngine {
       this.entries,
       new Map(plan.channelGroups.map((g) => [g.name, g.minChannels])),
     )
-    recountNonzeros(this.entries)
     this.refreshCosts()
     this.applyMasks()
   }
@@ -157,14 +159,14 @@ export class SparseEngine {
    * and removed channels' biases; then the channel event, then the prune-and-grow update, when due.
    * `grads` are the step's dense loss gradients by parameter name (only read at update steps).
    */
-  onStep(step: number, grads: GradientMap): StepEvents {
+  async onStep(step: number, grads: GradientMap): Promise<StepEvents> {
     // The forward pass of this step ran on the masks as they were before any change below.
     this.meter.addStep(this.macs.theoretical)
     this.applyMasks()
     const channelEvent =
-      this.channelsOn && isChannelEventStep(step, this.eventTiming) ? this.channelEvent(step) : null
+      this.channelsOn && isChannelEventStep(step, this.eventTiming) ? await this.channelEvent(step) : null
     const kind = explorationAt(step, this.exploration)
-    const maskUpdate = kind ? this.update(step, kind, grads) : null
+    const maskUpdate = kind ? await this.update(step, kind, grads) : null
     return { channelEvent, maskUpdate }
   }
 
@@ -199,10 +201,10 @@ export class SparseEngine {
   }
 
   /** Per-channel density, UMM and alive flags per group, and nnz per tensor: the `layerSnapshot` payload. */
-  snapshot(step: number): LayerSnapshotData {
+  async snapshot(step: number): Promise<LayerSnapshotData> {
     return {
       step,
-      layers: this.groups.snapshot(),
+      layers: await this.groups.snapshot(),
       densities: this.entries.map((e) => ({
         tensor: e.layout.tensor,
         nnz: e.nnz,
@@ -232,12 +234,13 @@ export class SparseEngine {
     return new Map(Object.entries(this.groups.exportAlive()))
   }
 
-  exportState(): SparseEngineState {
+  async exportState(): Promise<SparseEngineState> {
+    const masks: Record<string, Uint8Array> = {}
+    for (const e of this.entries)
+      masks[e.layout.tensor] = (await readValues(() => tf.cast(e.mask, 'bool'))) as Uint8Array
     return {
       version: 1,
-      masks: Object.fromEntries(
-        this.entries.map((e) => [e.layout.tensor, readValues(() => tf.cast(e.mask, 'bool')) as Uint8Array]),
-      ),
+      masks,
       alive: this.groups.exportAlive(),
       trainingFlops: this.meter.state(),
     }
@@ -260,8 +263,11 @@ export class SparseEngine {
       ),
     )
     replaceMasks(this.entries, next)
+    // Counted from the bits in hand, so restoring needs no download.
+    for (const e of this.entries) e.nnz = countOnes(state.masks[e.layout.tensor]!)
     this.meter = new TrainingFlopsMeter(state.trainingFlops.sparseMacs, state.trainingFlops.steps)
-    this.afterMaskChange()
+    this.groups.updateAliveSizes(this.entries)
+    this.refreshCosts()
     this.applyMasks()
   }
 
@@ -269,10 +275,10 @@ export class SparseEngine {
     for (const entry of this.entries) entry.mask.dispose()
   }
 
-  private update(step: number, kind: ExplorationUpdate, grads: GradientMap): MaskUpdateData {
+  private async update(step: number, kind: ExplorationUpdate, grads: GradientMap): Promise<MaskUpdateData> {
     // Random regrowth draws from a stream of its own per update step, so a resumed run draws the same.
     const rng = this.regrowth === 'random' ? Rng.fromSeed(this.seed, randomGrowthStream + step) : null
-    const grow = (entries: readonly MaskEntry[], count: number): MaskChange =>
+    const grow = (entries: readonly MaskEntry[], count: number): Promise<MaskChange> =>
       rng
         ? growRandom(entries, count, (entry) => this.groups.region(entry), rng)
         : growLargest(entries, grads, count, (entry) => this.groups.region(entry))
@@ -284,12 +290,15 @@ export class SparseEngine {
     let growTo
     if (kind === 'soft-bound') {
       // §3.3: cut back to d·N by magnitude, then overgrow to dr(s)·N by gradient.
-      prune = pruneSmallest(this.entries, this.nonzeros() - budget)
+      prune = await pruneSmallest(this.entries, this.nonzeros() - budget)
       densityTarget = softBoundDensityAt(step, this.softBound)
       growTo = nonzeroTarget(densityTarget, n)
     } else {
       // §3.4: swap ⌈dst_rate·nnz⌉ weights, ending at the budget.
-      prune = pruneSmallest(this.entries, classicPruneCount(dstRateAt(step, this.dstRate), this.nonzeros()))
+      prune = await pruneSmallest(
+        this.entries,
+        classicPruneCount(dstRateAt(step, this.dstRate), this.nonzeros()),
+      )
       densityTarget = this.plan.density
       growTo = budget
     }
@@ -297,7 +306,7 @@ export class SparseEngine {
     this.applyMasks()
     const nnzAfterPrune = this.nonzeros()
     // Growth only turns on entries that are 0 with 0 momentum already: no second masking pass needed.
-    const grown = grow(this.entries, growTo - nnzAfterPrune)
+    const grown = await grow(this.entries, growTo - nnzAfterPrune)
     return this.afterUpdate(step, kind, prune, grown, nnzAfterPrune, densityTarget)
   }
 
@@ -305,19 +314,20 @@ export class SparseEngine {
    * Layer-wise classic DST (SET, RigL as published, §3.7 `magnitude` death): each tensor swaps
    * ⌈dst_rate·nnz_l⌉ of its own weights, so every layer keeps its count. No single threshold exists.
    */
-  private layerUpdate(
+  private async layerUpdate(
     step: number,
-    grow: (entries: readonly MaskEntry[], count: number) => MaskChange,
-  ): MaskUpdateData {
+    grow: (entries: readonly MaskEntry[], count: number) => Promise<MaskChange>,
+  ): Promise<MaskUpdateData> {
     const rate = dstRateAt(step, this.dstRate)
     const before = this.entries.map((e) => e.nnz)
     let pruned = 0
     for (const entry of this.entries)
-      pruned += pruneSmallest([entry], classicPruneCount(rate, entry.nnz)).count
+      pruned += (await pruneSmallest([entry], classicPruneCount(rate, entry.nnz))).count
     this.applyMasks()
     const nnzAfterPrune = this.nonzeros()
     let grown = 0
-    this.entries.forEach((entry, i) => (grown += grow([entry], before[i]! - entry.nnz).count))
+    for (const [i, entry] of this.entries.entries())
+      grown += (await grow([entry], before[i]! - entry.nnz)).count
     return this.afterUpdate(
       step,
       'classic',
@@ -351,7 +361,7 @@ export class SparseEngine {
     }
   }
 
-  private channelEvent(step: number): ChannelEventData {
+  private async channelEvent(step: number): Promise<ChannelEventData> {
     const targetChannelSparsity = channelSparsityAt(step, this.channelSchedule)
     const targetAliveChannels = Math.round(this.plan.baselineChannels * (1 - targetChannelSparsity))
     const aliveBefore = this.groups.aliveTotal()
@@ -360,7 +370,8 @@ export class SparseEngine {
     let removed: number[][] = groups.map(() => [])
     let threshold: number | null = null
     if (need > 0) {
-      const scores = this.score === 'random' ? this.randomChannelScores(step) : this.groups.scores(this.score)
+      const scores =
+        this.score === 'random' ? this.randomChannelScores(step) : await this.groups.scores(this.score)
       const selection = selectChannelsToRemove(
         groups.map((g, i) => ({ name: g.name, alive: g.alive, scores: scores[i]!, floor: g.floor })),
         need,
@@ -368,7 +379,7 @@ export class SparseEngine {
       removed = selection.removed
       threshold = selection.threshold
       this.groups.remove(removed)
-      this.afterMaskChange()
+      await this.afterMaskChange()
       this.applyMasks()
     }
     return {
@@ -394,9 +405,9 @@ export class SparseEngine {
   }
 
   /** Counts and costs after masks or alive vectors changed. */
-  private afterMaskChange(): void {
+  private async afterMaskChange(): Promise<void> {
     this.groups.updateAliveSizes(this.entries)
-    recountNonzeros(this.entries)
+    await recountNonzeros(this.entries)
     this.refreshCosts()
   }
 
@@ -411,4 +422,10 @@ export class SparseEngine {
     }
     this.macs = { dense, theoretical, gpuSupported }
   }
+}
+
+function countOnes(bits: Uint8Array): number {
+  let ones = 0
+  for (const bit of bits) ones += bit === 0 ? 0 : 1
+  return ones
 }

@@ -34,12 +34,12 @@ export async function evaluateEpoch(
  * Keeps the best epoch of the selection window (spec §5.1): when `epoch` is in the window and beats the
  * best so far, records it in `progress` and writes its weights and masks to the best checkpoint.
  */
-export function keepIfBest(
+export async function keepIfBest(
   setup: RunSetup,
   progress: TrainingProgress,
   epoch: number,
   evaluation: EpochEvaluation,
-): void {
+): Promise<void> {
   const { cadence, parts, paths, request } = setup
   const { validation, test } = evaluation
   const score = cadence.selectOnTest ? test.accuracy : validation!.accuracy
@@ -51,7 +51,7 @@ export function keepIfBest(
     validationAccuracy: validation?.accuracy ?? null,
     testAccuracy: test.accuracy,
   }
-  saveTrainingState(
+  await saveTrainingState(
     paths.best,
     request.runId,
     { params: parts.params, optimizer: null, engine: parts.engine },

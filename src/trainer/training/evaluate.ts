@@ -34,8 +34,8 @@ export async function evaluate(
       )
       return [tf.sum(losses), tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32'))]
     })
-    lossSum += lossTotal!.dataSync()[0]!
-    correct += hits!.dataSync()[0]!
+    lossSum += (await lossTotal!.data())[0]!
+    correct += (await hits!.data())[0]!
     count += batch.size
     tf.dispose([lossTotal!, hits!])
     if (batch.lastInEpoch) break

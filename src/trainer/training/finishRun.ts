@@ -60,13 +60,13 @@ export async function finishRun(input: FinishInput): Promise<RunResult> {
     const modelDir = join(input.runDir, runFiles.slimmedTfjs)
     const metadata = writeNetworkMetadata(input, slim.spec, recalibrated ?? slimmed)
     await exportLayersModel(slim.spec, slim.params, modelDir, metadata.slimmed)
-    saveSlimmedNetwork(join(input.runDir, runFiles.slimmedNetwork), {
+    await saveSlimmedNetwork(join(input.runDir, runFiles.slimmedNetwork), {
       denseSpec: spec,
       spec: slim.spec,
       params: slim.params,
     })
     // The trained network at full width (pruned weights are zeros), for the dense ONNX/safetensors exports.
-    saveSlimmedNetwork(join(input.runDir, runFiles.denseNetwork), {
+    await saveSlimmedNetwork(join(input.runDir, runFiles.denseNetwork), {
       denseSpec: spec,
       spec,
       params: parts.params,

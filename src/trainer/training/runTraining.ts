@@ -24,7 +24,7 @@ export async function runTraining(
   const { spec, parts, streams, paths, progress } = setup
   if (progress.step === 0) {
     emitEngineMetrics(emitter, parts.engine, 0)
-    emitter.send({ type: 'layerSnapshot', ...parts.engine.snapshot(0) })
+    emitter.send({ type: 'layerSnapshot', ...(await parts.engine.snapshot(0)) })
   }
   emitter.send({ type: 'phase', phase: 'training' })
   const started = performance.now() - progress.elapsedSeconds * 1000

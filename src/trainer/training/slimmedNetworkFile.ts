@@ -16,10 +16,11 @@ interface Meta {
   spec: ModelSpec
 }
 
-export function saveSlimmedNetwork(path: string, network: SlimmedNetwork): number {
+export async function saveSlimmedNetwork(path: string, network: SlimmedNetwork): Promise<number> {
   const tensors = new Map<string, StoredTensor>()
   for (const [name, variable] of network.params) {
-    tensors.set(name, { shape: variable.shape, data: Float32Array.from(variable.dataSync() as Float32Array) })
+    const data = Float32Array.from((await variable.data()) as Float32Array)
+    tensors.set(name, { shape: variable.shape, data })
   }
   const meta: Meta = { version: 1, denseSpec: network.denseSpec, spec: network.spec }
   return writeCheckpoint(path, { meta, tensors })

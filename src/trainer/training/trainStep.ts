@@ -35,7 +35,8 @@ export class TrainStep {
     for (const [name, variable] of params) this.nameOf.set(variable.name, name)
   }
 
-  run(input: StepInput): StepOutput {
+  /** Async: the loss and hit count are read back, and webgpu in Node reads only asynchronously. */
+  async run(input: StepInput): Promise<StepOutput> {
     const classes = this.spec.classes
     let stats: BatchStats = {}
     let correct: tf.Scalar | undefined
@@ -51,11 +52,13 @@ export class TrainStep {
       }, this.trainable)
     })
     updateRunningStats(this.spec, this.params, stats)
-    const loss = value.dataSync()[0]!
-    const hits = correct!.dataSync()[0]!
+    const both = tf.tidy(() => tf.stack([value, tf.cast(correct!, 'float32')]))
     tf.dispose([value, correct!])
+    // One download for both (hits stay exact in float32: a batch is far below 2^24 images).
+    const [loss, hits] = await both.data()
+    both.dispose()
     const named = new Map<string, tf.Tensor>()
     for (const [variableName, grad] of Object.entries(grads)) named.set(this.nameOf.get(variableName)!, grad)
-    return { loss, correct: hits, grads: named }
+    return { loss: loss!, correct: hits!, grads: named }
   }
 }

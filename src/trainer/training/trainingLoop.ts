@@ -46,10 +46,10 @@ export async function trainingLoop(
   const { config } = request
   let progress = setup.progress
   let last: EpochEvaluation | null = null
-  const save = (): void => {
+  const save = async (): Promise<void> => {
     progress.elapsedSeconds = (performance.now() - started) / 1000
     const window = { loss: windowLoss, correct: windowCorrect, images: windowImages }
-    const bytes = saveTrainingState(
+    const bytes = await saveTrainingState(
       paths.checkpoint,
       request.runId,
       parts,
@@ -76,16 +76,16 @@ export async function trainingLoop(
     )
     if (decision === 'stop') {
       emitter.send({ type: 'phase', phase: 'stopping' })
-      save()
+      await save()
       return { kind: 'stopped' }
     }
 
     const batch = await streams.train.next()
     const step = progress.step + 1
     optimizer.learningRate = learningRateAt(batch.epoch, config.optim)
-    const { loss, correct, grads } = trainStep.run(batch)
+    const { loss, correct, grads } = await trainStep.run(batch)
     optimizer.step(grads)
-    const { channelEvent, maskUpdate } = engine.onStep(step, grads)
+    const { channelEvent, maskUpdate } = await engine.onStep(step, grads)
     tf.dispose([...grads.values()])
     if (channelEvent) emitter.send({ type: 'channelEvent', ...channelEvent })
     if (maskUpdate) emitter.send({ type: 'maskUpdate', ...maskUpdate })
@@ -104,7 +104,7 @@ export async function trainingLoop(
     }
     if (channelEvent || maskUpdate) emitEngineMetrics(emitter, engine, step)
     if (step % cadence.snapshotEvery === 0 || channelEvent)
-      emitter.send({ type: 'layerSnapshot', ...engine.snapshot(step) })
+      emitter.send({ type: 'layerSnapshot', ...(await engine.snapshot(step)) })
 
     rate.add(batch.size)
     const { imagesPerSecond } = rate
@@ -121,11 +121,11 @@ export async function trainingLoop(
     if (batch.lastInEpoch) {
       progress.epochsCompleted = batch.epoch + 1
       last = await evaluateEpoch(setup, emitter, step, batch.epoch)
-      keepIfBest(setup, progress, batch.epoch, last)
-      save()
+      await keepIfBest(setup, progress, batch.epoch, last)
+      await save()
       emitter.send({ type: 'phase', phase: 'training' })
     } else if (step % cadence.checkpointEvery === 0) {
-      save()
+      await save()
     }
     emitter.tick(step)
   }

@@ -39,24 +39,24 @@ interface CheckpointMeta {
  * Writes everything an exact resume needs: parameters (BN statistics included), momentum, masks, alive
  * vectors, the step, the data stream's RNG state and position, and the best-so-far record.
  */
-export function saveTrainingState(
+export async function saveTrainingState(
   path: string,
   runId: string,
   parts: TrainingParts,
   progress: TrainingProgress,
   options: { keepPrevious?: boolean } = {},
-): number {
+): Promise<number> {
   const tensors = new Map<string, StoredTensor>()
   for (const [name, variable] of parts.params) {
     tensors.set(`param/${name}`, {
       shape: variable.shape,
-      data: Float32Array.from(variable.dataSync() as Float32Array),
+      data: Float32Array.from((await variable.data()) as Float32Array),
     })
   }
-  for (const [name, data] of parts.optimizer?.exportState() ?? []) {
+  for (const [name, data] of (await parts.optimizer?.exportState()) ?? []) {
     tensors.set(`momentum/${name}`, { shape: parts.params.get(name)!.shape, data })
   }
-  const engineState = parts.engine.exportState()
+  const engineState = await parts.engine.exportState()
   for (const [name, mask] of Object.entries(engineState.masks))
     tensors.set(`mask/${name}`, { shape: [mask.length], data: mask })
   for (const [name, alive] of Object.entries(engineState.alive))

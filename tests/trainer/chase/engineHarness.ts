@@ -106,19 +106,19 @@ export interface StepRecord extends StepEvents {
 }
 
 /** Runs steps first…last with noise gradients, recording what the engine did and its state after each step. */
-export function simulate(
+export async function simulate(
   h: Harness,
   range: { first?: number; last: number; seed?: number },
-  onStep?: (record: StepRecord) => void,
-): StepRecord[] {
+  onStep?: (record: StepRecord) => void | Promise<void>,
+): Promise<StepRecord[]> {
   const records: StepRecord[] = []
   for (let step = range.first ?? 1; step <= range.last; step++) {
     const grads = h.gradients(range.seed ?? 1, step)
     h.sgd.step(grads)
-    const events = h.engine.onStep(step, grads)
+    const events = await h.engine.onStep(step, grads)
     const record = { step, ...events, nnz: h.engine.nonzeros(), alive: h.engine.aliveChannels() }
     records.push(record)
-    onStep?.(record)
+    await onStep?.(record)
   }
   return records
 }
@@ -127,9 +127,9 @@ export function simulate(
  * Every entry of a removed channel is cut: the producer's row (mask, weight, bias) and every consumer's
  * column (mask, weight). Returns the problems found, empty when all is well.
  */
-export function cutProblems(h: Harness): string[] {
+export async function cutProblems(h: Harness): Promise<string[]> {
   const problems: string[] = []
-  const state = h.engine.exportState()
+  const state = await h.engine.exportState()
   const layout = new Map(maskLayout(h.spec).map((t) => [t.node, t]))
   for (const group of h.spec.channelGroups) {
     const alive = state.alive[group.name]!

@@ -8,7 +8,7 @@ beforeAll(async () => {
 })
 
 describe('Sgd (PyTorch semantics)', () => {
-  it('applies g += wd·w; buf = μ·buf + g; w -= lr·buf over two steps', () => {
+  it('applies g += wd·w; buf = μ·buf + g; w -= lr·buf over two steps', async () => {
     const w = tf.variable(tf.tensor1d([1, -2]))
     const params = new Map([['fc.weight', w]])
     const sgd = new Sgd(params, { learningRate: 0.1, momentum: 0.9, weightDecay: 0.01 })
@@ -32,7 +32,7 @@ describe('Sgd (PyTorch semantics)', () => {
     sgd.dispose()
   })
 
-  it('leaves non-trainable parameters and parameters without a gradient alone', () => {
+  it('leaves non-trainable parameters and parameters without a gradient alone', async () => {
     const stats = tf.variable(tf.tensor1d([3]), false)
     const w = tf.variable(tf.tensor1d([1]))
     const sgd = new Sgd(
@@ -50,12 +50,12 @@ describe('Sgd (PyTorch semantics)', () => {
     sgd.dispose()
   })
 
-  it('round-trips its momentum buffers through exportState/importState', () => {
+  it('round-trips its momentum buffers through exportState/importState', async () => {
     const w = tf.variable(tf.tensor2d([[1, 2]]))
     const sgd = new Sgd(new Map([['fc.weight', w]]), { learningRate: 0.1, momentum: 0.9, weightDecay: 0 })
     const g = tf.tensor2d([[1, -1]])
     sgd.step(new Map([['fc.weight', g]]))
-    const state = sgd.exportState()
+    const state = await sgd.exportState()
     const other = new Sgd(new Map([['fc.weight', w]]), { learningRate: 0.1, momentum: 0.9, weightDecay: 0 })
     other.importState(state)
     expect(Array.from(other.buffer('fc.weight')!.dataSync())).toEqual([1, -1])
@@ -64,7 +64,7 @@ describe('Sgd (PyTorch semantics)', () => {
     other.dispose()
   })
 
-  it('does not leak tensors across steps', () => {
+  it('does not leak tensors across steps', async () => {
     const w = tf.variable(tf.randomNormal([4, 4], 0, 1, 'float32', 1))
     const sgd = new Sgd(new Map([['fc.weight', w]]), { learningRate: 0.1, momentum: 0.9, weightDecay: 5e-4 })
     const g = tf.randomNormal([4, 4], 0, 1, 'float32', 2)

@@ -31,7 +31,7 @@ function flattenNet(): ModelSpec {
 }
 
 /** Real training steps: forward, dense gradients by parameter name, SGD, engine. */
-function train(h: Harness, steps: number): void {
+async function train(h: Harness, steps: number): Promise<void> {
   const names = new Map([...h.params].filter(([, v]) => v.trainable).map(([name, v]) => [v.name, name]))
   const trainable = [...h.params.values()].filter((v) => v.trainable)
   for (let step = 1; step <= steps; step++) {
@@ -49,7 +49,7 @@ function train(h: Harness, steps: number): void {
     updateRunningStats(h.spec, h.params, stats)
     const byParam = new Map(Object.entries(grads).map(([varName, g]) => [names.get(varName)!, g]))
     h.sgd.step(byParam)
-    h.engine.onStep(step, byParam)
+    await h.engine.onStep(step, byParam)
     tf.dispose([x, labels, value, ...Object.values(grads)])
   }
 }
@@ -72,20 +72,20 @@ const cases: Record<string, () => ModelSpec> = {
 for (const [title, build] of Object.entries(cases)) {
   describe(`invariant 3 on a ${title}: the masked network equals the slimmed one`, () => {
     let h: Harness
-    beforeAll(() => {
+    beforeAll(async () => {
       h = createHarness(build(), testConfig())
       // Through 2 channel events (steps 8, 18) and 4 prune-and-grow updates, with real gradients.
-      train(h, 20)
+      await train(h, 20)
     })
     afterAll(() => h.dispose())
 
-    it('has removed channels and cut them cleanly', () => {
+    it('has removed channels and cut them cleanly', async () => {
       expect(h.engine.scalars(20).channelSparsity).toBeGreaterThan(0)
-      expect(cutProblems(h)).toEqual([])
+      expect(await cutProblems(h)).toEqual([])
     })
 
     if (title.startsWith('prune-skip'))
-      it('removes residual-stream channels, cut from every producer and consumer of the stage', () => {
+      it('removes residual-stream channels, cut from every producer and consumer of the stage', async () => {
         const streams = h.spec.channelGroups.filter((g) => (g.tied ?? []).length > 0)
         expect(streams.length).toBeGreaterThan(0)
         const alive = h.engine.aliveChannels()
@@ -100,7 +100,7 @@ for (const [title, build] of Object.entries(cases)) {
         disposeParameters(slim.params)
       })
 
-    it('gives the same eval-mode logits as the physically slimmed network', () => {
+    it('gives the same eval-mode logits as the physically slimmed network', async () => {
       const slim = slimNetwork(h.spec, h.params, h.engine.aliveChannels())
       const x = randomBatch(h.spec, 3, 77)
       const masked = forward(h.spec, h.params, x, { training: false }).logits

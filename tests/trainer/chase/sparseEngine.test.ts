@@ -33,12 +33,12 @@ for (const [title, build] of Object.entries(tinyModels)) {
     let n: number
     let budget: number
 
-    beforeAll(() => {
+    beforeAll(async () => {
       h = createHarness(build(), config)
       n = h.engine.plan.maskableWeights
       budget = nonzeroTarget(config.sparsity.density, n)
-      records = simulate(h, { last: lastStep }, (record) => {
-        if (record.channelEvent) cutsAfterEvents.push(...cutProblems(h))
+      records = await simulate(h, { last: lastStep }, async (record) => {
+        if (record.channelEvent) cutsAfterEvents.push(...(await cutProblems(h)))
       })
     })
     afterAll(() => h.dispose())
@@ -48,7 +48,7 @@ for (const [title, build] of Object.entries(tinyModels)) {
     const drAt = (step: number) =>
       softBoundDensityAt(step, { density: 0.2, increment: 0.1, endStep: 80, shape: 'cosine' })
 
-    it('starts at exactly the ERK budget', () => {
+    it('starts at exactly the ERK budget', async () => {
       const fresh = createHarness(build(), config)
       const expected = fresh.engine.plan.layers.reduce((sum, l) => sum + Math.round(l.density * l.weights), 0)
       expect(fresh.engine.nonzeros()).toBe(expected)
@@ -58,13 +58,13 @@ for (const [title, build] of Object.entries(tinyModels)) {
       fresh.dispose()
     })
 
-    it('runs 15 soft-bound and 5 classic updates and 8 channel events', () => {
+    it('runs 15 soft-bound and 5 classic updates and 8 channel events', async () => {
       expect(updates().filter((r) => r.maskUpdate!.mode === 'soft-bound')).toHaveLength(15)
       expect(updates().filter((r) => r.maskUpdate!.mode === 'classic')).toHaveLength(5)
       expect(events().map((r) => r.step)).toEqual([8, 18, 28, 38, 48, 58, 68, 78])
     })
 
-    it('invariant 1: prunes to exactly round(d·N) and grows to exactly round(dr(s)·N), also right after channel events', () => {
+    it('invariant 1: prunes to exactly round(d·N) and grows to exactly round(dr(s)·N), also right after channel events', async () => {
       for (const r of updates()) {
         const u = r.maskUpdate!
         const before = records[r.step - 2]!.nnz
@@ -77,7 +77,7 @@ for (const [title, build] of Object.entries(tinyModels)) {
       }
     })
 
-    it('invariant 1: the update after each channel event refills what the event removed', () => {
+    it('invariant 1: the update after each channel event refills what the event removed', async () => {
       for (const e of events()) {
         const next = updates().find((r) => r.step > e.step)!
         expect(e.nnz).toBeLessThanOrEqual(records[e.step - 2]!.nnz)
@@ -85,7 +85,7 @@ for (const [title, build] of Object.entries(tinyModels)) {
       }
     })
 
-    it('invariant 2: leaves exactly round(B·(1 − Sc(s))) channels alive after every event, as the plan says', () => {
+    it('invariant 2: leaves exactly round(B·(1 − Sc(s))) channels alive after every event, as the plan says', async () => {
       const planned = h.engine.plan.channelEvents
       events().forEach((r, k) => {
         const e = r.channelEvent!
@@ -98,7 +98,7 @@ for (const [title, build] of Object.entries(tinyModels)) {
       expect(events().at(-1)!.channelEvent!.aliveAfter).toBe(planned.at(-1)!.targetAliveChannels)
     })
 
-    it('invariant 2: keeps every layer at or above its channel floor', () => {
+    it('invariant 2: keeps every layer at or above its channel floor', async () => {
       for (const r of events())
         for (const g of r.channelEvent!.removed) expect(g.alive).toBeGreaterThanOrEqual(g.floor)
       for (const r of records) {
@@ -109,7 +109,7 @@ for (const [title, build] of Object.entries(tinyModels)) {
       }
     })
 
-    it('invariant 2: never brings a removed channel back', () => {
+    it('invariant 2: never brings a removed channel back', async () => {
       for (let i = 1; i < records.length; i++) {
         for (const [group, alive] of records[i]!.alive) {
           const previous = records[i - 1]!.alive.get(group)!
@@ -120,12 +120,12 @@ for (const [title, build] of Object.entries(tinyModels)) {
       }
     })
 
-    it('invariant 2: zeroes the masks, weights and biases of removed rows and consumer columns', () => {
+    it('invariant 2: zeroes the masks, weights and biases of removed rows and consumer columns', async () => {
       expect(cutsAfterEvents).toEqual([])
-      expect(cutProblems(h)).toEqual([])
+      expect(await cutProblems(h)).toEqual([])
     })
 
-    it('invariant 6: nnz/N saw-tooths between d and dr(s) with a shrinking tooth, and is flat at d after T_d', () => {
+    it('invariant 6: nnz/N saw-tooths between d and dr(s) with a shrinking tooth, and is flat at d after T_d', async () => {
       const soft = updates().filter((r) => r.maskUpdate!.mode === 'soft-bound')
       for (let i = 1; i < soft.length; i++) {
         expect(soft[i]!.maskUpdate!.densityTarget).toBeLessThanOrEqual(soft[i - 1]!.maskUpdate!.densityTarget)
@@ -141,7 +141,7 @@ for (const [title, build] of Object.entries(tinyModels)) {
       for (const r of records.filter((r) => r.step >= 80)) expect(r.nnz).toBe(budget)
     })
 
-    it('reports per-step scalars consistent with the counts', () => {
+    it('reports per-step scalars consistent with the counts', async () => {
       const s = h.engine.scalars(lastStep)
       expect(s.density).toBeCloseTo(budget / n, 12)
       expect(s.densityTarget).toBe(0.2)
@@ -157,8 +157,8 @@ for (const [title, build] of Object.entries(tinyModels)) {
       expect(macs.theoretical).toBeLessThan(macs.gpuSupported)
     })
 
-    it('snapshots per-channel density, UMM and alive flags matching the masks', () => {
-      const snap = h.engine.snapshot(lastStep)
+    it('snapshots per-channel density, UMM and alive flags matching the masks', async () => {
+      const snap = await h.engine.snapshot(lastStep)
       expect(snap.layers.map((l) => l.group)).toEqual(h.spec.channelGroups.map((g) => g.name))
       for (const layer of snap.layers) {
         layer.alive.forEach((a, c) => {
@@ -179,82 +179,82 @@ describe('SparseEngine determinism, state and memory', () => {
   const spec = tinyModels['VGG-like (vgg11 ×1/16, 16×16)']!()
   const config = testConfig()
 
-  it('gives identical masks, alive vectors and events for the same seed', () => {
+  it('gives identical masks, alive vectors and events for the same seed', async () => {
     const a = createHarness(spec, config, 5)
     const b = createHarness(spec, config, 5)
-    const ra = simulate(a, { last: 30, seed: 2 })
-    const rb = simulate(b, { last: 30, seed: 2 })
+    const ra = await simulate(a, { last: 30, seed: 2 })
+    const rb = await simulate(b, { last: 30, seed: 2 })
     expect(rb.map((r) => [r.nnz, r.maskUpdate, r.channelEvent])).toEqual(
       ra.map((r) => [r.nnz, r.maskUpdate, r.channelEvent]),
     )
-    expect(b.engine.exportState()).toEqual(a.engine.exportState())
+    expect(await b.engine.exportState()).toEqual(await a.engine.exportState())
     a.dispose()
     b.dispose()
   })
 
-  it('gives different masks for a different seed', () => {
+  it('gives different masks for a different seed', async () => {
     const a = createHarness(spec, config, 5)
     const b = createHarness(spec, config, 6)
-    expect(b.engine.exportState().masks).not.toEqual(a.engine.exportState().masks)
+    expect((await b.engine.exportState()).masks).not.toEqual((await a.engine.exportState()).masks)
     a.dispose()
     b.dispose()
   })
 
-  it('keeps tf.memory().numTensors flat across many steps, updates and events', () => {
+  it('keeps tf.memory().numTensors flat across many steps, updates and events', async () => {
     const h = createHarness(spec, config)
-    simulate(h, { last: 5 })
+    await simulate(h, { last: 5 })
     const before = tf.memory().numTensors
-    simulate(h, { first: 6, last: 60 })
-    h.engine.snapshot(60)
-    h.engine.exportState()
+    await simulate(h, { first: 6, last: 60 })
+    await h.engine.snapshot(60)
+    await h.engine.exportState()
     expect(tf.memory().numTensors).toBe(before)
     h.dispose()
   })
 
-  it('resumes exactly from exportState: same events and masks as an uninterrupted run', () => {
+  it('resumes exactly from exportState: same events and masks as an uninterrupted run', async () => {
     const whole = createHarness(spec, config, 9)
-    const wholeRecords = simulate(whole, { last: 40, seed: 4 })
+    const wholeRecords = await simulate(whole, { last: 40, seed: 4 })
 
     const first = createHarness(spec, config, 9)
-    simulate(first, { last: 20, seed: 4 })
-    const state = first.engine.exportState()
+    await simulate(first, { last: 20, seed: 4 })
+    const state = await first.engine.exportState()
     const weights = new Map([...first.params].map(([name, v]) => [name, v.dataSync().slice()]))
-    const momentum = first.sgd.exportState()
+    const momentum = await first.sgd.exportState()
 
     const resumed = createHarness(spec, config, 123)
     for (const [name, values] of weights)
       resumed.params.get(name)!.assign(tf.tensor(values, resumed.params.get(name)!.shape))
     resumed.sgd.importState(momentum)
     resumed.engine.importState(state)
-    const rest = simulate(resumed, { first: 21, last: 40, seed: 4 })
+    const rest = await simulate(resumed, { first: 21, last: 40, seed: 4 })
     expect(rest.map((r) => [r.nnz, r.maskUpdate, r.channelEvent])).toEqual(
       wholeRecords.slice(20).map((r) => [r.nnz, r.maskUpdate, r.channelEvent]),
     )
-    expect(resumed.engine.exportState()).toEqual(whole.engine.exportState())
+    expect(await resumed.engine.exportState()).toEqual(await whole.engine.exportState())
     for (const h of [whole, first, resumed]) h.dispose()
   })
 
-  it('freezes the topology after T_d when the final phase is frozen', () => {
+  it('freezes the topology after T_d when the final phase is frozen', async () => {
     const h = createHarness(spec, testConfig({ sparsity: { finalPhase: 'frozen' } }))
-    const records = simulate(h, { last: 100 })
+    const records = await simulate(h, { last: 100 })
     expect(records.filter((r) => r.step >= 80 && r.maskUpdate)).toEqual([])
     const at = records[78]!.nnz
     for (const r of records.slice(78)) expect(r.nnz).toBe(at)
     h.dispose()
   })
 
-  it('never prunes or grows in static mode, but still removes channels', () => {
+  it('never prunes or grows in static mode, but still removes channels', async () => {
     const h = createHarness(spec, testConfig({ sparsity: { exploration: 'static' } }))
-    const records = simulate(h, { last: 30 })
+    const records = await simulate(h, { last: 30 })
     expect(records.some((r) => r.maskUpdate)).toBe(false)
     expect(records.filter((r) => r.channelEvent).length).toBe(3)
     h.dispose()
   })
 
-  it('runs classic DST from the start in classic mode, holding nnz at round(d·N)', () => {
+  it('runs classic DST from the start in classic mode, holding nnz at round(d·N)', async () => {
     const h = createHarness(spec, testConfig({ sparsity: { exploration: 'classic' } }))
     const budget = nonzeroTarget(0.2, h.engine.plan.maskableWeights)
-    const records = simulate(h, { last: 20 })
+    const records = await simulate(h, { last: 20 })
     for (const r of records.filter((r) => r.maskUpdate)) {
       expect(r.maskUpdate!.mode).toBe('classic')
       expect(r.maskUpdate!.pruned).toBeGreaterThan(0)
@@ -263,18 +263,18 @@ describe('SparseEngine determinism, state and memory', () => {
     h.dispose()
   })
 
-  it('scores channels by the configured criterion (all four run and keep the invariants)', () => {
+  it('scores channels by the configured criterion (all four run and keep the invariants)', async () => {
     for (const score of ['umm', 'mm', 'kernel', 'connection', 'random'] as const) {
       const h = createHarness(spec, testConfig({ channels: { score } }))
-      const records = simulate(h, { last: 20 })
+      const records = await simulate(h, { last: 20 })
       for (const r of records.filter((r) => r.channelEvent))
         expect(r.channelEvent!.aliveAfter).toBe(r.channelEvent!.targetAliveChannels)
-      expect(cutProblems(h)).toEqual([])
+      expect(await cutProblems(h)).toEqual([])
       h.dispose()
     }
   })
 
-  it('refuses an infeasible config with the reasons', () => {
+  it('refuses an infeasible config with the reasons', async () => {
     const params = createParameters(spec, Rng.fromSeed(1))
     const sgd = new Sgd(params, { learningRate: 0.1, momentum: 0.9, weightDecay: 0 })
     const config = testConfig({ channels: { interval: '1000 steps' } })
@@ -285,7 +285,7 @@ describe('SparseEngine determinism, state and memory', () => {
     disposeParameters(params)
   })
 
-  it('refuses parameters that do not belong to the spec, leaking no tensor', () => {
+  it('refuses parameters that do not belong to the spec, leaking no tensor', async () => {
     const params = createParameters(spec, Rng.fromSeed(1))
     const sgd = new Sgd(params, { learningRate: 0.1, momentum: 0.9, weightDecay: 0 })
     const missing = [...params.keys()].filter((name) => name.endsWith('.weight')).at(-1)!
@@ -306,17 +306,17 @@ describe('SparseEngine determinism, state and memory', () => {
     disposeParameters(params)
   })
 
-  it('runs a dense network with channel pruning only (sparsity off)', () => {
+  it('runs a dense network with channel pruning only (sparsity off)', async () => {
     const h = createHarness(
       buildModel('cnn-small', { input: [8, 8, 1], classes: 10, widthMultiplier: 0.5 }),
       testConfig({ sparsity: { enabled: false } }),
     )
     const n = h.engine.plan.maskableWeights
     expect(h.engine.nonzeros()).toBe(n)
-    const records = simulate(h, { last: 30 })
+    const records = await simulate(h, { last: 30 })
     expect(records.some((r) => r.maskUpdate)).toBe(false)
     expect(records.at(-1)!.nnz).toBeLessThan(n)
-    expect(cutProblems(h)).toEqual([])
+    expect(await cutProblems(h)).toEqual([])
     h.dispose()
   })
 })
