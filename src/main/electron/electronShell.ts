@@ -10,6 +10,7 @@ import { applicationMenuTemplate } from './applicationMenu'
 import { applySavedDataFolder, chooseDataFolder } from './dataFolder'
 import { IpcBridge } from './ipcBridge'
 import { mainWindowOptions, showWhenReady } from './mainWindow'
+import { nodeReadablePath } from './nodeReadablePath'
 import { guardQuitWhileTraining } from './quitGuard'
 import { denyNavigation, hardenSession } from './security'
 import { routedTrainerLauncher } from './routedTrainerLauncher'
@@ -80,18 +81,21 @@ export async function startElectronShell(
   const settingsDir = app.getPath('userData')
   applySavedDataFolder(join(settingsDir, 'data-folder.json'), process.env)
 
-  const node = await systemNode
+  const trainerEntry = join(outDir, 'trainer.js')
+  // webgpu trainers run on the system Node.js, which must be able to read the trainer bundle.
+  const gpuEntry = nodeReadablePath(trainerEntry)
+  const node: SystemNode = gpuEntry.ok ? await systemNode : { found: false, reason: gpuEntry.reason }
   logger.info(
     node.found
       ? `webgpu trainers run on Node.js ${node.version} at ${node.path}`
       : `webgpu runs cannot start: ${node.reason}`,
   )
-  const trainerEntry = join(outDir, 'trainer.js')
   const host = createHost({
     paths: resolveDataPaths({ env: process.env }),
     launcher: routedTrainerLauncher({
       utility: utilityTrainerLauncher(app, utilityProcess.fork.bind(utilityProcess), trainerEntry),
-      systemNode: (nodePath) => forkTrainerLauncher({ entry: trainerEntry, execPath: nodePath }),
+      systemNode: (nodePath) =>
+        forkTrainerLauncher({ entry: gpuEntry.ok ? gpuEntry.path : trainerEntry, execPath: nodePath }),
       node,
     }),
     datasetLauncher: utilityTrainerLauncher(
