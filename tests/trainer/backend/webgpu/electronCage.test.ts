@@ -16,10 +16,8 @@ describe('webgpu inside Electron', () => {
   })
 
   it('is refused in Electron and allowed in plain Node.js', () => {
-    expect(webgpuRefusedHere({ ...process.versions, electron: '45.6.1' })).toMatch(/memory cage/)
-    expect(
-      webgpuRefusedHere({ ...process.versions, electron: undefined } as NodeJS.ProcessVersions),
-    ).toBeNull()
+    expect(webgpuRefusedHere({ electron: '45.6.1' })).toMatch(/memory cage/)
+    expect(webgpuRefusedHere({})).toBeNull()
   })
 
   it('is skipped by auto with the reason, before any adapter is asked for', async () => {
