@@ -34,6 +34,21 @@ export default tseslint.config(
     },
   },
   {
+    // electron-vite gives an ESM bundle that mentions `require` its own module-level `require`; one of
+    // ours beside it is a duplicate declaration, and the bundle (Electron main, trainer) will not load.
+    files: ['src/main/**/*.ts', 'src/trainer/**/*.ts', 'src/node/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Program > VariableDeclaration > VariableDeclarator[id.name="require"]',
+          message:
+            'Name it for what it resolves from (e.g. requireFromHere): a module-level `require` breaks the bundle.',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.cjs', 'bin/**'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

@@ -2,6 +2,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type * as Electron from 'electron'
 import { resolveDataPaths } from '../host/dataPaths'
+import { forkTrainerLauncher } from '../host/forkTrainerLauncher'
 import { createHost, type Host } from '../host/host'
 import { streamLogger } from '../host/logger'
 import { appIndexUrl, isAppProtocolUrl, registerAppScheme, serveRenderer } from './appProtocol'
@@ -9,9 +10,12 @@ import { applicationMenuTemplate } from './applicationMenu'
 import { applySavedDataFolder, chooseDataFolder } from './dataFolder'
 import { IpcBridge } from './ipcBridge'
 import { mainWindowOptions, showWhenReady } from './mainWindow'
+import { nodeReadablePath } from './nodeReadablePath'
 import { guardQuitWhileTraining } from './quitGuard'
 import { denyNavigation, hardenSession } from './security'
+import { routedTrainerLauncher } from './routedTrainerLauncher'
 import { claimSingleInstance } from './singleInstance'
+import { findSystemNode, type SystemNode } from './systemNode'
 import { utilityTrainerLauncher } from './utilityTrainerLauncher'
 import { loadWindowState, rememberWindowState } from './windowState'
 
@@ -39,6 +43,8 @@ export interface ElectronShellOptions {
   readonly outDir?: string
   /** Longest wait at quit for trainers to checkpoint and exit before the app exits anyway. */
   readonly quitTimeoutMs?: number
+  /** Finds the Node.js that runs webgpu trainers (default: `findSystemNode` on this machine). */
+  readonly findSystemNode?: () => Promise<SystemNode>
 }
 
 /**
@@ -57,6 +63,11 @@ export async function startElectronShell(
   if (!claimSingleInstance(app, () => opened.window)) return null
 
   const logger = streamLogger(process.stderr)
+  // Probed while Electron starts up, so the window does not wait for it.
+  const systemNode = (options.findSystemNode ?? findSystemNode)().catch((error: unknown): SystemNode => ({
+    found: false,
+    reason: `looking for Node.js failed: ${String(error)}`,
+  }))
   const rendererUrl = process.env.ELECTRON_RENDERER_URL
   const devOrigin = rendererUrl ? new URL(rendererUrl).origin : null
   const isAppUrl = (url: string): boolean =>
@@ -70,13 +81,23 @@ export async function startElectronShell(
   const settingsDir = app.getPath('userData')
   applySavedDataFolder(join(settingsDir, 'data-folder.json'), process.env)
 
+  const trainerEntry = join(outDir, 'trainer.js')
+  // webgpu trainers run on the system Node.js, which must be able to read the trainer bundle.
+  const gpuEntry = nodeReadablePath(trainerEntry)
+  const node: SystemNode = gpuEntry.ok ? await systemNode : { found: false, reason: gpuEntry.reason }
+  logger.info(
+    node.found
+      ? `webgpu trainers run on Node.js ${node.version} at ${node.path}`
+      : `webgpu runs cannot start: ${node.reason}`,
+  )
   const host = createHost({
     paths: resolveDataPaths({ env: process.env }),
-    launcher: utilityTrainerLauncher(
-      app,
-      utilityProcess.fork.bind(utilityProcess),
-      join(outDir, 'trainer.js'),
-    ),
+    launcher: routedTrainerLauncher({
+      utility: utilityTrainerLauncher(app, utilityProcess.fork.bind(utilityProcess), trainerEntry),
+      systemNode: (nodePath) =>
+        forkTrainerLauncher({ entry: gpuEntry.ok ? gpuEntry.path : trainerEntry, execPath: nodePath }),
+      node,
+    }),
     datasetLauncher: utilityTrainerLauncher(
       app,
       utilityProcess.fork.bind(utilityProcess),

@@ -24,7 +24,7 @@ export function runBenchSession(
       resolve(record)
     }
     const fail = (message: string) => settle(store.benchmarks.fail(benchId, message))
-    const child = launcher.launch({ serviceName: `bench-${benchId}` })
+    const child = launcher.launch({ serviceName: `bench-${benchId}`, backend: request.backend })
     const readyTimer = setTimeout(() => {
       fail(`the bench trainer did not report ready within ${Math.round(context.readyTimeoutMs / 1000)} s`)
       child.kill()

@@ -3,12 +3,15 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { failedLaunch } from './failedLaunch'
 import type { TrainerExit, TrainerLauncher, TrainerLaunchOptions, TrainerProcess } from './trainerLauncher'
 
 export interface ForkLauncherOptions {
   /** Trainer entry script; TypeScript runs through tsx. */
   readonly entry: string
   readonly execArgv?: readonly string[]
+  /** The Node.js that runs the trainer (default: the host's own); the desktop shell passes the system's. */
+  readonly execPath?: string
   /** Also copy the trainer's stderr here (the CLI passes its own stderr when debugging). */
   readonly stderr?: NodeJS.WritableStream
   /** Environment added for every trainer this launcher starts. */
@@ -40,24 +43,10 @@ export function forkTrainerLauncher(options: ForkLauncherOptions): TrainerLaunch
         exited = { ...exit, stderrTail }
         for (const listener of exitListeners) listener(exited)
       }
-      if (!existsSync(options.entry)) {
-        const missing: TrainerExit = {
-          code: null,
-          signal: null,
-          reason: 'launch-failed',
-          error: `${options.entry} does not exist`,
-        }
-        queueMicrotask(() => finish(missing))
-        return {
-          pid: undefined,
-          send: () => false,
-          onMessage: () => {},
-          onExit: (listener) => (exited ? listener(exited) : exitListeners.push(listener)),
-          kill: () => {},
-        }
-      }
+      if (!existsSync(options.entry)) return failedLaunch(`${options.entry} does not exist`)
       const child = fork(options.entry, [], {
         execArgv: [...execArgv],
+        ...(options.execPath ? { execPath: options.execPath } : {}),
         serialization: 'advanced',
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
         // Its own process group: Ctrl-C in the terminal reaches the host only, which then stops the

@@ -5,14 +5,14 @@ import { appVersion } from './appVersion'
 import type { BackendAvailability } from '../../shared/api/systemInfo'
 import { backendNames, backendPackages, installHint } from '../../shared/backends/backendNames'
 
-const require = createRequire(import.meta.url)
+const requireFromHere = createRequire(import.meta.url)
 
 export { appVersion } from './appVersion'
 
 /** A package's installed version, or undefined when it is not installed (optional dependencies). */
 export function packageVersion(name: string): string | undefined {
   try {
-    const path = require.resolve(`${name}/package.json`)
+    const path = requireFromHere.resolve(`${name}/package.json`)
     return (JSON.parse(readFileSync(path, 'utf8')) as { version?: string }).version
   } catch {
     return undefined

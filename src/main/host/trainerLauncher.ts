@@ -1,3 +1,4 @@
+import type { BackendChoice } from '../../shared/backends/backendNames'
 import type { HostToTrainer } from '../../shared/protocol/trainerMessages'
 
 /**
@@ -13,6 +14,8 @@ export interface TrainerLaunchOptions {
   readonly serviceName: string
   /** Extra environment for the trainer (on top of the host's). */
   readonly env?: Readonly<Record<string, string>>
+  /** The backend the run or benchmark asks for: the desktop shell starts webgpu outside Electron. */
+  readonly backend?: BackendChoice
 }
 
 /** What the supervisor needs of a running trainer; every incoming message is untrusted (validated later). */

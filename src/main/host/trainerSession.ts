@@ -78,7 +78,10 @@ export class TrainerSession {
 
   start(): void {
     const { launcher, readyTimeoutMs } = this.context
-    const child = launcher.launch({ serviceName: `trainer-${this.runId}` })
+    const child = launcher.launch({
+      serviceName: `trainer-${this.runId}`,
+      backend: this.run.config.system.backend,
+    })
     this.process = child
     this.context.changeStatus(this.runId, 'running', undefined, child.pid ?? null)
     child.onSpawn?.((pid) => {

@@ -282,7 +282,9 @@ export const SystemConfig = z.strictObject({
     .meta({ label: 'Seed', description: 'Fixes data order, initialisation and mask sampling.' }),
   backend: BackendChoice.default('auto').meta({
     label: 'Backend',
-    description: 'auto picks the fastest available: tensorflow-gpu → tensorflow → wasm → cpu.',
+    description:
+      'auto picks the fastest available: tensorflow-gpu → webgpu (hardware adapters) → tensorflow → wasm → cpu. ' +
+      'In the desktop app auto skips webgpu: name it to train on the GPU through the system Node.js.',
   }),
   threads: z
     .number()

@@ -39,12 +39,12 @@ export interface PackageLoader {
   importPackage(name: string): Promise<unknown>
 }
 
-const require = createRequire(import.meta.url)
+const requireFromHere = createRequire(import.meta.url)
 
 export const nodePackageLoader: PackageLoader = {
   resolvePackageJson(name, fromDir) {
     try {
-      const resolve = fromDir === undefined ? require.resolve : createRequire(`${fromDir}/`).resolve
+      const resolve = fromDir === undefined ? requireFromHere.resolve : createRequire(`${fromDir}/`).resolve
       return resolve(`${name}/package.json`)
     } catch {
       return null

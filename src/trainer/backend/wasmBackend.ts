@@ -7,7 +7,7 @@ import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { registerWasmTrainingKernels } from './wasm/registerTrainingKernels'
 
-const require = createRequire(import.meta.url)
+const requireFromHere = createRequire(import.meta.url)
 const wasmOut = '@tensorflow/tfjs-backend-wasm/wasm-out'
 
 /** tfjs-backend-wasm's threaded build pre-spawns 8 pthread workers and caps its pool there. */
@@ -101,9 +101,9 @@ function createSingleThreadBackend(): Promise<BackendWasm> {
 }
 
 async function createThreadedBackend(threads: number): Promise<BackendWasm> {
-  const moduleFactory = require(`${wasmOut}/tfjs-backend-wasm-threaded-simd.js`) as ModuleFactory
-  const mainScript = require.resolve(`${wasmOut}/tfjs-backend-wasm-threaded-simd.js`)
-  const binary = readFileSync(require.resolve(`${wasmOut}/tfjs-backend-wasm-threaded-simd.wasm`))
+  const moduleFactory = requireFromHere(`${wasmOut}/tfjs-backend-wasm-threaded-simd.js`) as ModuleFactory
+  const mainScript = requireFromHere.resolve(`${wasmOut}/tfjs-backend-wasm-threaded-simd.js`)
+  const binary = readFileSync(requireFromHere.resolve(`${wasmOut}/tfjs-backend-wasm-threaded-simd.wasm`))
   const workerScript = pthreadWorkerFile()
   let failInstantiation: (error: unknown) => void = () => {}
   const instantiationFailed = new Promise<never>((_, reject) => (failInstantiation = reject))
@@ -193,7 +193,7 @@ let workerFile: string | null = null
  */
 function pthreadWorkerFile(): string {
   if (workerFile !== null) return workerFile
-  const { wasmWorkerContents } = require(`${wasmOut}/tfjs-backend-wasm-threaded-simd.worker.js`) as {
+  const { wasmWorkerContents } = requireFromHere(`${wasmOut}/tfjs-backend-wasm-threaded-simd.worker.js`) as {
     wasmWorkerContents: string
   }
   // tfjs escapes newlines the same way before making its blob: the string holds "\n" escapes as raw newlines.

@@ -9,6 +9,7 @@ import {
   type GpuAdapterHandle,
   type GpuDeviceHandle,
 } from './webgpu/dawn'
+import { webgpuRefusedHere } from './webgpu/electronCage'
 import { registerWebgpuTrainingKernels } from './webgpu/registerTrainingKernels'
 
 export interface WebgpuSetup {
@@ -62,6 +63,8 @@ export async function startWebgpuBackend(options: {
   allowSoftware: boolean
   adapters?: AdapterSource
 }): Promise<WebgpuSetup> {
+  const refused = webgpuRefusedHere()
+  if (refused) throw new Error(refused)
   if (running !== null && tf.findBackend('webgpu') !== null) {
     if (!running.adapter.software || options.allowSoftware) {
       if (!(await tf.setBackend('webgpu'))) throw new Error('the webgpu backend failed to initialise')

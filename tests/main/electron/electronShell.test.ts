@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { workbenchMethodNames } from '../../../src/shared/api/methodNames'
 import { ipcCallChannel } from '../../../src/shared/api/ipcChannels'
+import { presetConfig } from '../../../src/shared/config/presets'
 import { createFakeElectron } from './fakeElectron'
 
 const userData = mkdtempSync(join(tmpdir(), 'shell-user-'))
@@ -13,6 +14,7 @@ vi.mock('electron', () => fake.electron)
 describe('the Electron shell', () => {
   const outDir = join(mkdtempSync(join(tmpdir(), 'shell-')), 'out', 'main')
   const appUrl = 'app://workbench/index.html'
+  const noNodeReason = 'No Node.js 22.12.0 or newer was found (test)'
   let close: () => Promise<void>
 
   beforeAll(async () => {
@@ -21,7 +23,10 @@ describe('the Electron shell', () => {
     writeFileSync(join(outDir, '../renderer/index.html'), '<!doctype html><title>Chase Workbench</title>')
     // Load the real main entry, as Electron would, with the fake module in place of electron.
     const { startElectronShell } = await import('../../../src/main/electron/electronShell')
-    const shell = await startElectronShell(fake.electron as never, { outDir })
+    const shell = await startElectronShell(fake.electron as never, {
+      outDir,
+      findSystemNode: () => Promise.resolve({ found: false, reason: noNodeReason }),
+    })
     close = () => shell!.host.close()
   })
   afterAll(async () => {
@@ -122,6 +127,37 @@ describe('the Electron shell', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'unauthorized' } })
     const stranger = await handler({ sender: { id: 99 }, senderFrame: { url: appUrl } }, {})
     expect(stranger).toMatchObject({ ok: false, error: { code: 'unauthorized' } })
+  })
+
+  it("fails a webgpu run at start with the finder's reason, and starts an auto run as a utility process", async () => {
+    const call = (method: string, params: unknown) =>
+      fake.handlers.get(ipcCallChannel(method))!(
+        { sender: { id: 1 }, senderFrame: { url: appUrl } },
+        params,
+      ) as Promise<{
+        ok: boolean
+        result: { id: string; status: string; failure: { reason: string; message: string } | null }
+      }>
+    const failureOf = async (backend: string) => {
+      const config = presetConfig('quick-fashion-mnist')
+      const created = await call('runs.create', {
+        config: { ...config, system: { ...config.system, backend } },
+      })
+      expect(created.ok).toBe(true)
+      for (let i = 0; i < 200; i++) {
+        const detail = (await call('runs.get', { runId: created.result.id })).result
+        if (detail.status === 'failed') return detail.failure!
+        await new Promise((done) => setTimeout(done, 10))
+      }
+      throw new Error(`the ${backend} run never failed`)
+    }
+    const webgpu = await failureOf('webgpu')
+    expect(webgpu.reason).toBe('launch-failed')
+    expect(webgpu.message).toContain('The "webgpu" backend needs Node.js outside the app.')
+    expect(webgpu.message).toContain(noNodeReason)
+    // The fake Electron refuses utility processes: that refusal proves where the auto run went.
+    const auto = await failureOf('auto')
+    expect(auto.message).toContain('no trainer is started in this test')
   })
 
   it('validates every payload against the contract', async () => {
