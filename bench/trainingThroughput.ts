@@ -158,8 +158,8 @@ async function benchCase(c: BenchCase): Promise<CaseResult> {
   )
 
   for (let s = 1; s <= warmupSteps; s++) {
-    dense.step(s)
-    chase.step(s)
+    await dense.step(s)
+    await chase.step(s)
   }
 
   // Real update and event steps, in order: the soft-bound updates around the first two channel events,
@@ -175,7 +175,7 @@ async function benchCase(c: BenchCase): Promise<CaseResult> {
     heavySteps.set(s, 'classic')
   const heavy: HeavyStep[] = []
   for (const [step, kind] of [...heavySteps].sort((a, b) => a[0] - b[0])) {
-    const timing = chase.step(step)
+    const timing = await chase.step(step)
     const fired = kind === 'channel-event' ? timing.channelEvent : timing.maskUpdate
     if (!fired) throw new Error(`step ${step} was expected to be a ${kind} step, the engine did nothing`)
     heavy.push({ step, kind, timing })
@@ -207,11 +207,11 @@ async function benchCase(c: BenchCase): Promise<CaseResult> {
       const chaseBlock: StepTiming[] = []
       for (let i = 0; i < block; i++) {
         const pair = [
-          () => denseBlock.push(dense.step(++denseStep)),
-          () => chaseBlock.push(chase.step(nextOrdinary())),
+          async () => denseBlock.push(await dense.step(++denseStep)),
+          async () => chaseBlock.push(await chase.step(nextOrdinary())),
         ]
         if (i % 2 === 1) pair.reverse()
-        for (const run of pair) run()
+        for (const run of pair) await run()
       }
       if (chaseBlock.some((t) => t.maskUpdate || t.channelEvent))
         throw new Error('an ordinary Chase step ran an update')

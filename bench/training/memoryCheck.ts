@@ -61,12 +61,12 @@ export async function memoryCheck(
   for (let step = 1; step <= steps; step++) {
     let timing
     if (step % profileEvery === 0) {
-      const profile = await tf.profile(() => {
-        timing = subject.step(step)
+      const profile = await tf.profile(async () => {
+        timing = await subject.step(step)
       })
       peakBytesInStep = Math.max(peakBytesInStep, profile.peakBytes)
     } else {
-      timing = subject.step(step)
+      timing = await subject.step(step)
     }
     times.push(timing!.totalMs)
     if (timing!.maskUpdate) maskUpdates++
