@@ -9,7 +9,10 @@ const args = process.argv.slice(2)
 const separator = args.indexOf('--')
 const words = separator < 0 ? args : args.slice(0, separator)
 const filter = words.filter((word) => !word.startsWith('-'))
-const forwarded = separator < 0 ? words.filter((word) => word.startsWith('-')) : args.slice(separator + 1)
+const forwarded = [
+  ...words.filter((word) => word.startsWith('-')),
+  ...(separator < 0 ? [] : args.slice(separator + 1)),
+]
 // Run only when named: on a machine without a GPU (a software adapter) a full gpu bench takes hours.
 const namedOnly = ['gpu.ts']
 const files = readdirSync('bench')
