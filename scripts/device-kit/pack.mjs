@@ -18,11 +18,13 @@ import {
   copyFileSync,
   cpSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -52,6 +54,8 @@ try {
   await bundleBench(join(kit, 'app'))
   copyPackages(join(kit, 'app/node_modules'))
   copyFileSync(join(root, 'bench/torch_reference.py'), join(kit, 'app/torch_reference.py'))
+  // The kit holds the code as packed: say which, so a result can be traced to its commit.
+  writeFileSync(join(kit, 'app/kit.json'), `${JSON.stringify(provenance())}\n`)
   copyFileSync(join(root, 'scripts/device-kit/run.sh'), join(kit, 'run.sh'))
   chmodSync(join(kit, 'run.sh'), 0o755)
   if (!values['no-vulkan-loader']) vulkanLoader(join(kit, 'lib'))
@@ -161,8 +165,18 @@ function vulkanLoader(libDir) {
   }
 }
 
+function provenance() {
+  const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim()
+  return {
+    commit: git('rev-parse', 'HEAD'),
+    uncommittedChanges: git('status', '--porcelain', '--untracked-files=no') !== '',
+    packedAt: new Date().toISOString(),
+    node: nodeVersion,
+  }
+}
+
 function folderBytes(path) {
-  const info = statSync(path)
+  const info = lstatSync(path)
   if (!info.isDirectory()) return info.size
   return readdirSync(path).reduce((sum, name) => sum + folderBytes(join(path, name)), 0)
 }

@@ -67,6 +67,7 @@ if [[ -z $python ]]; then
   echo "run.sh: no python3 here imports torch: the PyTorch rows will fail (set CHASE_PYTHON to one that does)"
   python=python3
 fi
+echo "run.sh: kit $(cat "$kit/app/kit.json" 2>/dev/null || echo '(no kit.json)')"
 command -v nvidia-smi >/dev/null && nvidia-smi -L || true
 
 status=0
