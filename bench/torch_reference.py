@@ -4,6 +4,7 @@ Builds the network from the JSON form of a ModelSpec (its `nodes`, emitted by th
 the two sides train exactly the same architecture. Runs Debian's python3-torch (`/usr/bin/python3`).
 
     /usr/bin/python3 bench/torch_reference.py SPEC.json [--threads 2] [--batch 100] [--warmup 3] [--steps 10]
+                                              [--device cpu|cuda|auto]
 
 prints one JSON line {"msPerStep": [...], ...}. With `--serve` it warms up, prints {"ready": ...}, then
 answers each stdin line `time K` with the per-step times of K more timed steps (one JSON line), until
@@ -85,7 +86,7 @@ def build(args):
     with open(args.spec) as f:
         spec = json.load(f)
     torch.manual_seed(0)
-    model = SpecNet(spec)
+    model = SpecNet(spec).to(args.device)
     model.train()
     optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=args.momentum, weight_decay=args.weight_decay)
     shape = spec["input"]
@@ -93,7 +94,7 @@ def build(args):
     for _ in range(4):
         images = torch.randn(args.batch, *(shape if len(shape) == 1 else (shape[2], shape[0], shape[1])))
         labels = torch.randint(0, spec["classes"], (args.batch,))
-        batches.append((images, labels))
+        batches.append((images.to(args.device), labels.to(args.device)))
     return model, optimizer, batches
 
 
@@ -114,13 +115,28 @@ def make_step(model, optimizer, batches):
     return step
 
 
-def timed(step, count):
+def timed(step, count, device):
     times = []
     for _ in range(count):
         start = time.perf_counter()
         step()
+        # .item() already waits for the GPU; synchronizing says so in the code, not by accident.
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
         times.append((time.perf_counter() - start) * 1000)
     return times
+
+
+def pick_device(name):
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("--device cuda: this PyTorch sees no CUDA GPU (torch.cuda.is_available() is False)")
+    return torch.device(name)
+
+
+def device_name(device):
+    return torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
 
 
 def main():
@@ -133,22 +149,25 @@ def main():
     parser.add_argument("--lr", type=float, default=0.1)
     parser.add_argument("--momentum", type=float, default=0.9)
     parser.add_argument("--weight-decay", type=float, default=5e-4)
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"], help="auto: cuda if present")
     parser.add_argument("--serve", action="store_true", help="answer `time K` lines on stdin")
     args = parser.parse_args()
+    args.device = pick_device(args.device)
 
     torch.set_num_threads(args.threads)
     model, optimizer, batches = build(args)
     step = make_step(model, optimizer, batches)
-    warmup = timed(step, args.warmup)
+    warmup = timed(step, args.warmup, args.device)
     info = {
         "torch": torch.__version__,
+        "device": device_name(args.device),
         "threads": torch.get_num_threads(),
         "batch": args.batch,
         "parameters": sum(p.numel() for p in model.parameters()),
         "warmupMs": warmup,
     }
     if not args.serve:
-        print(json.dumps({**info, "msPerStep": timed(step, args.steps)}))
+        print(json.dumps({**info, "msPerStep": timed(step, args.steps, args.device)}))
         return
     print(json.dumps({"ready": True, **info}), flush=True)
     for line in sys.stdin:
@@ -158,7 +177,7 @@ def main():
         if words[0] != "time" or len(words) != 2:
             print(json.dumps({"error": f"unknown command {line.strip()!r}"}), flush=True)
             continue
-        print(json.dumps({"msPerStep": timed(step, int(words[1]))}), flush=True)
+        print(json.dumps({"msPerStep": timed(step, int(words[1]), args.device)}), flush=True)
 
 
 if __name__ == "__main__":

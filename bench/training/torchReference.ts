@@ -5,11 +5,25 @@ import { join, resolve } from 'node:path'
 import { createInterface, type Interface } from 'node:readline'
 import type { ModelSpec } from '../../src/shared/models/modelSpec'
 
-const python = '/usr/bin/python3'
-const script = resolve(import.meta.dirname, '../torch_reference.py')
+/** Debian's python3-torch here; a GPU machine passes the python that holds its CUDA PyTorch. */
+const defaultPython = '/usr/bin/python3'
+const defaultScript = resolve(import.meta.dirname, '../torch_reference.py')
+
+export interface TorchOptions {
+  readonly batch: number
+  readonly threads: number
+  readonly warmup: number
+  /** `auto` takes CUDA where PyTorch sees a GPU (default: cpu). */
+  readonly device?: 'cpu' | 'cuda' | 'auto'
+  readonly python?: string
+  /** bench/torch_reference.py, wherever it was unpacked (the device kit puts it beside the bundle). */
+  readonly script?: string
+}
 
 export interface TorchInfo {
   readonly torch: string
+  /** `cpu`, or the CUDA device's name. */
+  readonly device: string
   readonly threads: number
   readonly batch: number
   readonly parameters: number
@@ -39,16 +53,16 @@ export class TorchReference {
     readonly info: TorchInfo,
   ) {}
 
-  static async start(
-    spec: ModelSpec,
-    options: { batch: number; threads: number; warmup: number },
-  ): Promise<TorchReference> {
+  static async start(spec: ModelSpec, options: TorchOptions): Promise<TorchReference> {
+    const python = options.python ?? defaultPython
+    const script = options.script ?? defaultScript
     const dir = mkdtempSync(join(tmpdir(), 'chase-torch-'))
     const specPath = join(dir, 'spec.json')
     const { name, input, classes, output, nodes } = spec
     writeFileSync(specPath, JSON.stringify({ name, input, classes, output, nodes }))
     const args = [script, specPath, '--serve', '--threads', String(options.threads)]
     args.push('--batch', String(options.batch), '--warmup', String(options.warmup))
+    args.push('--device', options.device ?? 'cpu')
     const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'] })
     const lines = createInterface({ input: child.stdout })
     let stderr = ''
@@ -58,9 +72,10 @@ export class TorchReference {
       child.once('error', fail)
       child.once('exit', (code) => fail(new Error(`${python} ${script} exited with ${code}:\n${stderr}`)))
     })
-    const { ready, torch = '?', threads = 0, batch = 0, parameters = 0, warmupMs = [] } = first
+    const { ready, torch = '?', device = '?', threads = 0, batch = 0, parameters = 0, warmupMs = [] } = first
     if (!ready) throw new Error(`torch reference did not start: ${JSON.stringify(first)}\n${stderr}`)
-    const reference = new TorchReference(child, lines, dir, { torch, threads, batch, parameters, warmupMs })
+    const info = { torch, device, threads, batch, parameters, warmupMs }
+    const reference = new TorchReference(child, lines, dir, info)
     reference.stderr = stderr
     child.stderr.on('data', (chunk: Buffer) => (reference.stderr += chunk.toString()))
     lines.on('line', (line) => reference.replies.shift()?.(JSON.parse(line) as Reply))

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { ExperimentConfig } from '../../src/shared/config/experimentConfig'
+import type { BackendName } from '../../src/shared/backends/backendNames'
 import type { ModelSpec } from '../../src/shared/models/modelSpec'
 import { buildModel } from '../../src/shared/models/registry'
 import { learningRateAt } from '../../src/shared/optim/learningRate'
@@ -51,7 +52,12 @@ export function specOf(c: BenchCase): ModelSpec {
 }
 
 /** The run's config: the paper's Chase (d = 0.1, Sc = 0.5) at `cadence`, or the dense baseline. */
-export function benchConfig(c: BenchCase, mode: 'chase' | 'dense', cadence: ChaseCadence): ExperimentConfig {
+export function benchConfig(
+  c: BenchCase,
+  mode: 'chase' | 'dense',
+  cadence: ChaseCadence,
+  backend: BackendName = 'wasm',
+): ExperimentConfig {
   const chase = mode === 'chase'
   return ExperimentConfig.parse({
     model: { arch: c.arch, widthMultiplier: c.widthMultiplier },
@@ -63,7 +69,7 @@ export function benchConfig(c: BenchCase, mode: 'chase' | 'dense', cadence: Chas
     channels: chase
       ? { sparsity: 0.5, interval: { value: cadence.channelEvery, unit: 'steps' } }
       : { enabled: false },
-    system: { backend: 'wasm' },
+    system: { backend },
   })
 }
 
@@ -108,7 +114,10 @@ export class TrainerSubject {
     )
   }
 
-  /** Trains step `step` (1-based; the engine acts on update and channel-event steps). */
+  /**
+   * Trains step `step` (1-based; the engine acts on update and channel-event steps). The step's reads
+   * may be async (webgpu has no synchronous read in Node): awaiting keeps the timing whole either way.
+   */
   async step(step: number): Promise<StepTiming> {
     const batch = this.batches[this.next++ % this.batches.length]!
     const t0 = performance.now()

@@ -13,7 +13,7 @@ import { forward } from '../model/forward'
 import { createParameters, disposeParameters, type ModelParams } from '../model/parameters'
 import { slimNetwork } from '../model/slim'
 import { loadSlimmedNetwork } from '../training/slimmedNetworkFile'
-import { onnxRuntimeContenders, ortInput, timeOrt, type OrtContenders } from './onnxRuntimeBench'
+import type { OrtContenders } from './onnxRuntimeBench'
 
 interface Contender {
   readonly spec: ModelSpec
@@ -23,7 +23,7 @@ interface Contender {
 /**
  * Dense vs channel-slimmed inference on one backend, in one process, alternating the two every
  * repetition so that drift (thermal, other load) hits both alike. Latency includes reading the result
- * back (dataSync), which is what a user waits for.
+ * back (an async read: webgpu has no synchronous one in Node), which is what a user waits for.
  *
  * On wasm both run tfjs' shipped XNNPACK convolution: our training matrix product takes only channel
  * counts that are multiples of 4 and 8, which slimmed layers seldom are, and the comparison should
@@ -45,31 +45,35 @@ async function timeContenders(request: BenchRequest, backend: BenchResult['backe
   const { dense, slimmed, channelSparsity, model } = request.runDir
     ? fromRun(request.runDir)
     : fromModel(request)
-  const ort = request.onnxRuntime !== false ? await onnxRuntimeContenders(dense, slimmed) : null
+  // Loaded only when asked for: ONNX Runtime is a native package the GPU device kit does not carry.
+  const ortBench = request.onnxRuntime !== false ? await import('./onnxRuntimeBench') : null
+  const ort = ortBench ? await ortBench.onnxRuntimeContenders(dense, slimmed) : null
   try {
     const samples: BenchResult['samples'] = []
     for (const batchSize of request.batchSizes) {
       const x = tf.randomNormal([batchSize, ...dense.spec.input], 0, 1, 'float32', request.seed)
-      const time = (c: Contender): number => {
+      const time = async (c: Contender): Promise<number> => {
         const start = performance.now()
-        tf.tidy(() => forward(c.spec, c.params, x, { training: false }).logits.dataSync())
+        const logits = tf.tidy(() => forward(c.spec, c.params, x, { training: false }).logits)
+        await logits.data()
+        logits.dispose()
         return performance.now() - start
       }
       for (let i = 0; i < request.warmup; i++) {
-        time(dense)
-        time(slimmed)
+        await time(dense)
+        await time(slimmed)
       }
       const denseMs: number[] = []
       const slimMs: number[] = []
       for (let i = 0; i < request.reps; i++) {
-        denseMs.push(time(dense))
-        slimMs.push(time(slimmed))
+        denseMs.push(await time(dense))
+        slimMs.push(await time(slimmed))
       }
       samples.push(
         { runtime: 'tfjs', variant: 'dense', batchSize, latencyMs: denseMs },
         { runtime: 'tfjs', variant: 'slimmed', batchSize, latencyMs: slimMs },
       )
-      if (ort) samples.push(...(await timeOnnxRuntime(ort, x, batchSize, request)))
+      if (ortBench && ort) samples.push(...(await timeOnnxRuntime(ortBench, ort, x, batchSize, request)))
       x.dispose()
     }
     const denseCost = modelCost(dense.spec).denseMacs
@@ -94,6 +98,7 @@ async function timeContenders(request: BenchRequest, backend: BenchResult['backe
 
 /** Dense and slimmed on each ONNX Runtime provider: the same batch, warm-ups and repetitions, alternating. */
 async function timeOnnxRuntime(
+  { ortInput, timeOrt }: typeof import('./onnxRuntimeBench'),
   ort: OrtContenders,
   x: tf.Tensor,
   batchSize: number,
