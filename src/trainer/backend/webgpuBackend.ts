@@ -85,6 +85,8 @@ export async function startWebgpuBackend(options: {
       maxBufferSize: limits.maxBufferSize,
       maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
       maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+      // More inputs per shader (AddN and Concat split by this limit).
+      maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage,
     },
   })
   // Importing the package registers tfjs' own factory (navigator.gpu exists now); ours replaces it.
