@@ -8,6 +8,7 @@ import { connectParentPort } from './runtime/parentPort'
 import { describeFailure } from './runtime/trainerFailure'
 import { RunControl } from './training/runControl'
 import { runTraining } from './training/runTraining'
+import { stopWebgpuBackend } from './backend/webgpuBackend'
 
 const port = connectParentPort()
 const emitter = new EventEmitter(port)
@@ -58,6 +59,8 @@ process.on('disconnect', () => process.exit(2))
 emitter.send({ type: 'ready', pid: process.pid, node: process.version })
 
 async function finish(code: number): Promise<void> {
+  // Hand the GPU back (buffers and device) before the process goes, rather than leaving it to the driver.
+  stopWebgpuBackend()
   emitter.flush()
   await port.drain()
   process.exit(code)

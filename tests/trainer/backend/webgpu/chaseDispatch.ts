@@ -40,10 +40,11 @@ export async function chaseRunKernels(): Promise<string[]> {
       const batch = syntheticBatch(spec, 2, 99)
       const slim = slimNetwork(spec, h.params, h.engine.aliveChannels())
       const logits = tf.tidy(() =>
-        [h.params, slim.params].map((params, i) =>
-          forward(i === 0 ? spec : slim.spec, params, tf.tensor4d(batch.images, [...batch.shape]), {
-            training: false,
-          }).logits,
+        [h.params, slim.params].map(
+          (params, i) =>
+            forward(i === 0 ? spec : slim.spec, params, tf.tensor4d(batch.images, [...batch.shape]), {
+              training: false,
+            }).logits,
         ),
       )
       await Promise.all(logits.map((l) => l.data()))

@@ -50,7 +50,10 @@ const parityCases: Record<string, () => tf.Tensor[]> = {
     tf.matMul(t([7, 5], 1) as tf.Tensor2D, t([7, 3], 2) as tf.Tensor2D, true, false),
     tf.matMul(t([5, 7], 1) as tf.Tensor2D, t([3, 7], 2) as tf.Tensor2D, false, true),
   ],
-  Cast: () => [tf.cast(tf.greater(t([9], 1), 0), 'float32'), tf.cast(tf.cast(tf.mul(t([9], 2), 5), 'int32'), 'float32')],
+  Cast: () => [
+    tf.cast(tf.greater(t([9], 1), 0), 'float32'),
+    tf.cast(tf.cast(tf.mul(t([9], 2), 5), 'int32'), 'float32'),
+  ],
   Concat: () => [tf.concat([t([2, 3], 1), t([4, 3], 2)]), tf.concat([t([2, 3], 1), t([2, 5], 2)], 1)],
   Conv2D: () => convs.map((c, i) => conv(c, t(c.x, i), t(c.f, 10 + i))),
   Conv2DBackpropFilter: () =>
@@ -82,9 +85,9 @@ const parityCases: Record<string, () => tf.Tensor[]> = {
   Max: () => [tf.max(t([6, 9], 1), 1), tf.max(t([40], 2))],
   MaxPool: () => [tf.maxPool(t([2, 8, 8, 3], 1) as tf.Tensor4D, 2, 2, 'valid')],
   MaxPoolGrad: () => [
-    tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'), t([2, 4, 4, 3], 2))))(
-      t([2, 8, 8, 3], 1),
-    ),
+    tf.grad((x: tf.Tensor) =>
+      tf.sum(tf.mul(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'), t([2, 4, 4, 3], 2))),
+    )(t([2, 8, 8, 3], 1)),
   ],
   Mean: () => [tf.mean(t([2, 4, 4, 6], 1), [1, 2]), tf.mean(t([3, 5, 5, 4], 2), [0, 1, 2])],
   Min: () => [tf.min(t([30], 1)), tf.min(t([4, 7], 2), 0)],
@@ -144,7 +147,10 @@ describeWebgpu('webgpu kernels against cpu (SwiftShader)', () => {
     await tf.setBackend('cpu')
     for (const kernel of Object.keys(parityCases)) {
       const profile = await tf.profile(() => tf.dispose(tf.tidy(parityCases[kernel]!)))
-      expect(profile.kernels.map((k) => k.name), kernel).toContain(kernel)
+      expect(
+        profile.kernels.map((k) => k.name),
+        kernel,
+      ).toContain(kernel)
     }
   })
 

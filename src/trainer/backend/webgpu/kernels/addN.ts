@@ -53,5 +53,9 @@ export function registerChunkedAddN(): void {
   original = tf.getKernel('AddN', 'webgpu')
   if (original === undefined) throw new Error('tfjs-backend-webgpu registered no AddN kernel')
   tf.unregisterKernel('AddN', 'webgpu')
-  tf.registerKernel({ kernelName: 'AddN', backendName: 'webgpu', kernelFunc: chunkedAddN(original.kernelFunc) })
+  tf.registerKernel({
+    kernelName: 'AddN',
+    backendName: 'webgpu',
+    kernelFunc: chunkedAddN(original.kernelFunc),
+  })
 }
