@@ -1,0 +1,84 @@
+import { Conv2D, type Conv2DAttrs, type TensorInfo, type backend_util } from '@tensorflow/tfjs-core'
+import { webgpuAdapterInUse } from '../adapterInUse'
+import { nhwcConvInfo } from '../nhwcConvInfo'
+import { flatProgram, mainWithIndex, type WebgpuBackendLike } from '../webgpuProgram'
+import type { WebgpuKernel } from '../webgpuKernel'
+
+// One thread per output element (b, yR, yC, d2), looping over the window and the input channels.
+// Neighbouring threads differ in d2, so they read neighbouring weights and the same x value.
+const directConvolution = `
+  ${mainWithIndex} {
+    if (index < uniforms.size) {
+      let d2 = index % uniforms.outChannels;
+      let pixel = index / uniforms.outChannels;
+      let yC = pixel % uniforms.outWidth;
+      let yR = (pixel / uniforms.outWidth) % uniforms.outHeight;
+      let b = pixel / (uniforms.outWidth * uniforms.outHeight);
+      var sum = 0.0;
+      for (var wR = 0; wR < uniforms.filterHeight; wR++) {
+        let xR = yR * uniforms.strideHeight - uniforms.padTop + wR;
+        if (xR < 0 || xR >= uniforms.inHeight) {
+          continue;
+        }
+        for (var wC = 0; wC < uniforms.filterWidth; wC++) {
+          let xC = yC * uniforms.strideWidth - uniforms.padLeft + wC;
+          if (xC < 0 || xC >= uniforms.inWidth) {
+            continue;
+          }
+          let xBase = ((b * uniforms.inHeight + xR) * uniforms.inWidth + xC) * uniforms.inChannels;
+          let wBase = (wR * uniforms.filterWidth + wC) * uniforms.inChannels * uniforms.outChannels + d2;
+          for (var d1 = 0; d1 < uniforms.inChannels; d1++) {
+            sum = sum + x[xBase + d1] * W[wBase + d1 * uniforms.outChannels];
+          }
+        }
+      }
+      setOutputAtIndex(index, sum);
+    }
+  }
+`
+
+/** An NHWC convolution with one barrier-free thread per output element. */
+export function directConv2d(
+  x: TensorInfo,
+  filter: TensorInfo,
+  info: backend_util.Conv2DInfo,
+  backend: WebgpuBackendLike,
+): TensorInfo {
+  const { program, uniformData } = flatProgram({
+    shaderKey: 'chaseConv2dDirect',
+    variableNames: ['x', 'W'],
+    outputShape: [info.batchSize, info.outHeight, info.outWidth, info.outChannels],
+    uniforms: {
+      inHeight: info.inHeight,
+      inWidth: info.inWidth,
+      inChannels: info.inChannels,
+      outHeight: info.outHeight,
+      outWidth: info.outWidth,
+      outChannels: info.outChannels,
+      filterHeight: info.filterHeight,
+      filterWidth: info.filterWidth,
+      strideHeight: info.strideHeight,
+      strideWidth: info.strideWidth,
+      padTop: info.padInfo.top,
+      padLeft: info.padInfo.left,
+    },
+    body: directConvolution,
+  })
+  return backend.runWebGPUProgram(program, [x, filter], 'float32', uniformData)
+}
+
+/**
+ * On a software adapter, the direct program: tfjs' tiled programs (Conv2DMMProgram) synchronise on
+ * workgroup barriers, which SwiftShader runs very slowly. On hardware those tiles are the fast path,
+ * so tfjs' own kernel runs there, as it does for NCHW, dilations and other dtypes.
+ */
+export const conv2dKernel: WebgpuKernel = {
+  kernelName: Conv2D,
+  kernelFunc(args, shipped) {
+    if (webgpuAdapterInUse()?.software !== true) return shipped(args)
+    const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo }
+    const info = nhwcConvInfo(x.shape, filter.shape, args.attrs as unknown as Conv2DAttrs)
+    if (info === null || x.dtype !== 'float32' || filter.dtype !== 'float32') return shipped(args)
+    return directConv2d(x, filter, info, args.backend as unknown as WebgpuBackendLike)
+  },
+}

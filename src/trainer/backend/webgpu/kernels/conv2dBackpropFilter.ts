@@ -1,0 +1,150 @@
+import {
+  Conv2DBackpropFilter,
+  type Conv2DBackpropFilterAttrs,
+  type TensorInfo,
+  type backend_util,
+} from '@tensorflow/tfjs-core'
+import { nhwcConvInfo } from '../nhwcConvInfo'
+import { flatProgram, mainWithIndex, type WebgpuBackendLike } from '../webgpuProgram'
+import type { WebgpuKernel } from '../webgpuKernel'
+
+/**
+ * How the positions (batch·outH·outW) are split. tfjs' program gives each filter element one thread
+ * over every position: a first VGG layer's 1728 threads each loop over 131k positions, too few threads
+ * for a GPU and for SwiftShader's cores alike. Mutable so tests can force uneven chunks on small shapes.
+ * `targetThreads`: enough to fill a large GPU. `minChunkLength`: keeps the second pass (which reads
+ * chunks × filter values) small next to the first.
+ */
+export const filterGradientSplit = { targetThreads: 65_536, minChunkLength: 64 }
+
+export interface ChunkPlan {
+  chunks: number
+  /** Positions per chunk; the last chunk holds the rest. */
+  chunkLength: number
+}
+
+/** Enough chunks for `targetThreads` threads in all, none shorter than `minChunkLength` positions. */
+export function filterGradientChunks(
+  positions: number,
+  filterSize: number,
+  split: typeof filterGradientSplit = filterGradientSplit,
+): ChunkPlan {
+  const wanted = Math.ceil(split.targetThreads / filterSize)
+  const most = Math.max(1, Math.floor(positions / split.minChunkLength))
+  const chunkLength = Math.ceil(positions / Math.max(1, Math.min(wanted, most)))
+  return { chunks: Math.ceil(positions / chunkLength), chunkLength }
+}
+
+// Pass 1: thread (chunk, f) sums x·dy over its chunk of positions for filter element f = (wR, wC, d1, d2).
+// Neighbouring threads differ in d2, so they read neighbouring dy values and the same x value.
+const partialSums = `
+  ${mainWithIndex} {
+    if (index < uniforms.size) {
+      let chunk = index / uniforms.filterSize;
+      let f = index - chunk * uniforms.filterSize;
+      let d2 = f % uniforms.outChannels;
+      let pixel = f / uniforms.outChannels;
+      let d1 = pixel % uniforms.inChannels;
+      let wC = (pixel / uniforms.inChannels) % uniforms.filterWidth;
+      let wR = pixel / (uniforms.inChannels * uniforms.filterWidth);
+      let first = chunk * uniforms.chunkLength;
+      let end = min(first + uniforms.chunkLength, uniforms.positions);
+      // Stepping (b, yR, yC) along with p spares two divisions per position.
+      let perImage = uniforms.outHeight * uniforms.outWidth;
+      var b = first / perImage;
+      var yR = (first % perImage) / uniforms.outWidth;
+      var yC = first % uniforms.outWidth;
+      var sum = 0.0;
+      for (var p = first; p < end; p++) {
+        let xR = wR + yR * uniforms.strideHeight - uniforms.padTop;
+        let xC = wC + yC * uniforms.strideWidth - uniforms.padLeft;
+        if (xR >= 0 && xR < uniforms.inHeight && xC >= 0 && xC < uniforms.inWidth) {
+          let xIndex = ((b * uniforms.inHeight + xR) * uniforms.inWidth + xC) * uniforms.inChannels + d1;
+          sum = sum + x[xIndex] * dy[p * uniforms.outChannels + d2];
+        }
+        yC = yC + 1;
+        if (yC == uniforms.outWidth) {
+          yC = 0;
+          yR = yR + 1;
+          if (yR == uniforms.outHeight) {
+            yR = 0;
+            b = b + 1;
+          }
+        }
+      }
+      setOutputAtIndex(index, sum);
+    }
+  }
+`
+
+// Pass 2: one thread per filter element adds its chunks' partial sums.
+const chunkSums = `
+  ${mainWithIndex} {
+    if (index < uniforms.size) {
+      var sum = 0.0;
+      for (var chunk = 0; chunk < uniforms.chunks; chunk++) {
+        sum = sum + partials[chunk * uniforms.size + index];
+      }
+      setOutputAtIndex(index, sum);
+    }
+  }
+`
+
+/** dW of an NHWC convolution as a two-pass split reduction; both passes are barrier-free. */
+export function filterGradient(
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: backend_util.Conv2DInfo,
+  backend: WebgpuBackendLike,
+): TensorInfo {
+  const positions = info.batchSize * info.outHeight * info.outWidth
+  const filterShape = [info.filterHeight, info.filterWidth, info.inChannels, info.outChannels]
+  const filterSize = filterShape.reduce((a, b) => a * b, 1)
+  const plan = filterGradientChunks(positions, filterSize)
+  const first = flatProgram({
+    shaderKey: 'chaseConv2dFilterGradientPartials',
+    variableNames: ['x', 'dy'],
+    outputShape: plan.chunks === 1 ? filterShape : [plan.chunks, filterSize],
+    uniforms: {
+      filterSize,
+      inHeight: info.inHeight,
+      inWidth: info.inWidth,
+      inChannels: info.inChannels,
+      outHeight: info.outHeight,
+      outWidth: info.outWidth,
+      outChannels: info.outChannels,
+      filterWidth: info.filterWidth,
+      strideHeight: info.strideHeight,
+      strideWidth: info.strideWidth,
+      padTop: info.padInfo.top,
+      padLeft: info.padInfo.left,
+      positions,
+      chunkLength: plan.chunkLength,
+    },
+    body: partialSums,
+  })
+  const partials = backend.runWebGPUProgram(first.program, [x, dy], 'float32', first.uniformData)
+  if (plan.chunks === 1) return partials
+  const second = flatProgram({
+    shaderKey: 'chaseConv2dFilterGradientChunkSums',
+    variableNames: ['partials'],
+    outputShape: filterShape,
+    uniforms: { chunks: plan.chunks },
+    body: chunkSums,
+  })
+  const dw = backend.runWebGPUProgram(second.program, [partials], 'float32', second.uniformData)
+  backend.disposeData(partials.dataId)
+  return dw
+}
+
+/** Ours for float32 NHWC; tfjs' own (one thread per filter element) for anything else. */
+export const conv2dBackpropFilterKernel: WebgpuKernel = {
+  kernelName: Conv2DBackpropFilter,
+  kernelFunc(args, shipped) {
+    const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo }
+    const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs
+    const info = nhwcConvInfo(x.shape, attrs.filterShape, attrs)
+    if (info === null || x.dtype !== 'float32' || dy.dtype !== 'float32') return shipped(args)
+    return filterGradient(x, dy, info, args.backend as unknown as WebgpuBackendLike)
+  },
+}
