@@ -14,6 +14,9 @@ export interface WebgpuProgram {
   dispatch: [number, number, number]
   workgroupSize: [number, number, number]
   size: true
+  /** Floats per element of the output array and of each input array (vec4 where 4). */
+  outputComponent: number
+  variableComponents: number[]
   uniforms: string
   getUserCode(): string
 }
@@ -45,11 +48,15 @@ export function flatProgram(options: {
   shaderKey: string
   variableNames: string[]
   outputShape: number[]
+  /** 4: the output and the inputs marked 4 are read and written as vec4<f32> (`size` counts vec4s). */
+  outputComponent?: 1 | 4
+  variableComponents?: (1 | 4)[]
   /** i32 uniforms by name: the same names, in the same order, at every call with this shader key. */
   uniforms: Readonly<Record<string, number>>
   body: string
 }): { program: WebgpuProgram; uniformData: ProgramUniforms } {
-  const size = options.outputShape.reduce((a, b) => a * b, 1)
+  const outputComponent = options.outputComponent ?? 1
+  const size = options.outputShape.reduce((a, b) => a * b, 1) / outputComponent
   const program: WebgpuProgram = {
     variableNames: options.variableNames,
     outputShape: options.outputShape,
@@ -58,6 +65,8 @@ export function flatProgram(options: {
     dispatch: [Math.ceil(size / workgroupSize[0]), 1, 1],
     workgroupSize,
     size: true,
+    outputComponent,
+    variableComponents: options.variableComponents ?? options.variableNames.map(() => outputComponent),
     uniforms: Object.keys(options.uniforms)
       .map((name) => `${name} : i32,`)
       .join(' '),

@@ -26,24 +26,40 @@ export interface ChunkPlan {
 /** Enough chunks for `targetThreads` threads in all, none shorter than `minChunkLength` positions. */
 export function filterGradientChunks(
   positions: number,
-  filterSize: number,
+  threadsPerChunk: number,
   split: typeof filterGradientSplit = filterGradientSplit,
 ): ChunkPlan {
-  const wanted = Math.ceil(split.targetThreads / filterSize)
+  const wanted = Math.ceil(split.targetThreads / threadsPerChunk)
   const most = Math.max(1, Math.floor(positions / split.minChunkLength))
   const chunkLength = Math.ceil(positions / Math.max(1, Math.min(wanted, most)))
   return { chunks: Math.ceil(positions / chunkLength), chunkLength }
 }
 
-// Pass 1: thread (chunk, f) sums x·dy over its chunk of positions for filter element f = (wR, wC, d1, d2).
-// Neighbouring threads differ in d2, so they read neighbouring dy values and the same x value.
-const partialSums = `
+/** f32, or vec4<f32> for four output channels per thread (when they divide by 4). */
+type Component = 1 | 4
+const floatType = (c: Component) => (c === 4 ? 'vec4<f32>' : 'f32')
+
+/** The chunks for a filter of `filterShape` (HWIO), its output channels taken four at a time where they can be. */
+export function filterGradientPlan(
+  positions: number,
+  filterShape: readonly number[],
+): ChunkPlan & { component: Component } {
+  const component: Component = filterShape[3]! % 4 === 0 ? 4 : 1
+  const threadsPerChunk = filterShape.reduce((a, b) => a * b, 1) / component
+  return { component, ...filterGradientChunks(positions, threadsPerChunk) }
+}
+
+// Pass 1: thread (chunk, f) sums x·dy over its chunk of positions for filter element f = (wR, wC, d1, g),
+// g being an output channel or a group of four (one x value times four dy values: a quarter of the
+// index arithmetic per product, which is what SwiftShader spends its time on).
+// Neighbouring threads differ in g, so they read neighbouring dy values and the same x value.
+const partialSums = (c: Component) => `
   ${mainWithIndex} {
     if (index < uniforms.size) {
       let chunk = index / uniforms.filterSize;
       let f = index - chunk * uniforms.filterSize;
-      let d2 = f % uniforms.outChannels;
-      let pixel = f / uniforms.outChannels;
+      let g = f % uniforms.outGroups;
+      let pixel = f / uniforms.outGroups;
       let d1 = pixel % uniforms.inChannels;
       let wC = (pixel / uniforms.inChannels) % uniforms.filterWidth;
       let wR = pixel / (uniforms.inChannels * uniforms.filterWidth);
@@ -54,13 +70,13 @@ const partialSums = `
       var b = first / perImage;
       var yR = (first % perImage) / uniforms.outWidth;
       var yC = first % uniforms.outWidth;
-      var sum = 0.0;
+      var sum = ${floatType(c)}(0.0);
       for (var p = first; p < end; p++) {
         let xR = wR + yR * uniforms.strideHeight - uniforms.padTop;
         let xC = wC + yC * uniforms.strideWidth - uniforms.padLeft;
         if (xR >= 0 && xR < uniforms.inHeight && xC >= 0 && xC < uniforms.inWidth) {
           let xIndex = ((b * uniforms.inHeight + xR) * uniforms.inWidth + xC) * uniforms.inChannels + d1;
-          sum = sum + x[xIndex] * dy[p * uniforms.outChannels + d2];
+          sum = sum + x[xIndex] * dy[p * uniforms.outGroups + g];
         }
         yC = yC + 1;
         if (yC == uniforms.outWidth) {
@@ -77,11 +93,11 @@ const partialSums = `
   }
 `
 
-// Pass 2: one thread per filter element adds its chunks' partial sums.
-const chunkSums = `
+// Pass 2: one thread per filter element (or group of four) adds its chunks' partial sums.
+const chunkSums = (c: Component) => `
   ${mainWithIndex} {
     if (index < uniforms.size) {
-      var sum = 0.0;
+      var sum = ${floatType(c)}(0.0);
       for (var chunk = 0; chunk < uniforms.chunks; chunk++) {
         sum = sum + partials[chunk * uniforms.size + index];
       }
@@ -100,19 +116,22 @@ export function filterGradient(
   const positions = info.batchSize * info.outHeight * info.outWidth
   const filterShape = [info.filterHeight, info.filterWidth, info.inChannels, info.outChannels]
   const filterSize = filterShape.reduce((a, b) => a * b, 1)
-  const plan = filterGradientChunks(positions, filterSize)
+  const plan = filterGradientPlan(positions, filterShape)
+  const c = plan.component
   const first = flatProgram({
-    shaderKey: 'chaseConv2dFilterGradientPartials',
+    shaderKey: `chaseConv2dFilterGradientPartials${c}`,
     variableNames: ['x', 'dy'],
     outputShape: plan.chunks === 1 ? filterShape : [plan.chunks, filterSize],
+    outputComponent: c,
+    variableComponents: [1, c],
     uniforms: {
-      filterSize,
+      filterSize: filterSize / c,
       inHeight: info.inHeight,
       inWidth: info.inWidth,
       inChannels: info.inChannels,
       outHeight: info.outHeight,
       outWidth: info.outWidth,
-      outChannels: info.outChannels,
+      outGroups: info.outChannels / c,
       filterWidth: info.filterWidth,
       strideHeight: info.strideHeight,
       strideWidth: info.strideWidth,
@@ -121,16 +140,17 @@ export function filterGradient(
       positions,
       chunkLength: plan.chunkLength,
     },
-    body: partialSums,
+    body: partialSums(c),
   })
   const partials = backend.runWebGPUProgram(first.program, [x, dy], 'float32', first.uniformData)
   if (plan.chunks === 1) return partials
   const second = flatProgram({
-    shaderKey: 'chaseConv2dFilterGradientChunkSums',
+    shaderKey: `chaseConv2dFilterGradientChunkSums${c}`,
     variableNames: ['partials'],
     outputShape: filterShape,
+    outputComponent: c,
     uniforms: { chunks: plan.chunks },
-    body: chunkSums,
+    body: chunkSums(c),
   })
   const dw = backend.runWebGPUProgram(second.program, [partials], 'float32', second.uniformData)
   backend.disposeData(partials.dataId)

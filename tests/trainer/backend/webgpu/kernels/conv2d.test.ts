@@ -39,6 +39,20 @@ const cases: Case[] = [
     ],
   },
   { name: '3×3, numeric padding 1, stride 2', x: [1, 6, 6, 3], filter: [3, 3, 3, 2], strides: 2, pad: 1 },
+  {
+    name: '3×3, stride 2, same, cout 8 (vec4)',
+    x: [2, 7, 5, 3],
+    filter: [3, 3, 3, 8],
+    strides: 2,
+    pad: 'same',
+  },
+  {
+    name: '1×1, valid, cin 1, cout 4 (vec4)',
+    x: [1, 5, 5, 1],
+    filter: [1, 1, 1, 4],
+    strides: 1,
+    pad: 'valid',
+  },
 ]
 
 function convolution(c: Case, rng: Rng): () => tf.Tensor {

@@ -3,6 +3,7 @@ import { afterEach, beforeAll, expect, it } from 'vitest'
 import { Rng } from '../../../../../src/shared/rng'
 import {
   filterGradientChunks,
+  filterGradientPlan,
   filterGradientSplit,
 } from '../../../../../src/trainer/backend/webgpu/kernels/conv2dBackpropFilter'
 import { describeWebgpu } from '../softwareGpu'
@@ -43,6 +44,20 @@ const cases: Case[] = [
     ],
   },
   { name: '3×3, numeric padding 1, stride 2', x: [1, 6, 6, 3], filter: [3, 3, 3, 2], strides: 2, pad: 1 },
+  {
+    name: '3×3, stride 2, same, cout 8 (vec4)',
+    x: [2, 7, 5, 3],
+    filter: [3, 3, 3, 8],
+    strides: 2,
+    pad: 'same',
+  },
+  {
+    name: '1×1, valid, cin 1, cout 4 (vec4)',
+    x: [1, 5, 5, 1],
+    filter: [1, 1, 1, 4],
+    strides: 1,
+    pad: 'valid',
+  },
 ]
 
 function outputShape(c: Case): [number, number, number, number] {
@@ -92,23 +107,25 @@ describeWebgpu('Conv2DBackpropFilter on webgpu', () => {
 
   it.each(cases)('matches cpu in one chunk: $name', async (c) => {
     const [, oh, ow] = outputShape(c)
-    expect(filterGradientChunks(c.x[0] * oh * ow, 9).chunks).toBe(1)
+    const plan = filterGradientPlan(c.x[0] * oh * ow, c.filter)
+    expect(plan.chunks).toBe(1)
     expect(await webgpuParity(filterGradient(c, Rng.fromSeed(7, 1)))).toBeLessThan(parityTolerance)
-    expect(compiledProgram('chaseConv2dFilterGradientPartials')).toBe(true)
+    expect(compiledProgram(`chaseConv2dFilterGradientPartials${plan.component}`)).toBe(true)
   })
 
   it.each(cases)('matches cpu split into uneven chunks: $name', async (c) => {
     const [, oh, ow] = outputShape(c)
     const positions = c.x[0] * oh * ow
-    const filterSize = c.filter.reduce((a, b) => a * b, 1)
+    const { component } = filterGradientPlan(positions, c.filter)
+    const threadsPerChunk = c.filter.reduce((a, b) => a * b, 1) / component
     // The fewest chunks (at least 2) whose last one is shorter than the rest.
     let chunks = 2
     while (chunks < positions && positions % Math.ceil(positions / chunks) === 0) chunks++
-    Object.assign(filterGradientSplit, { targetThreads: chunks * filterSize, minChunkLength: 1 })
-    const plan = filterGradientChunks(positions, filterSize)
+    Object.assign(filterGradientSplit, { targetThreads: chunks * threadsPerChunk, minChunkLength: 1 })
+    const plan = filterGradientPlan(positions, c.filter)
     expect(plan.chunks).toBeGreaterThan(1)
     expect(positions % plan.chunkLength).not.toBe(0)
     expect(await webgpuParity(filterGradient(c, Rng.fromSeed(8, 1)))).toBeLessThan(parityTolerance)
-    expect(compiledProgram('chaseConv2dFilterGradientChunkSums')).toBe(true)
+    expect(compiledProgram(`chaseConv2dFilterGradientChunkSums${component}`)).toBe(true)
   })
 })
