@@ -51,6 +51,8 @@ export function flatProgram(options: {
   /** 4: the output and the inputs marked 4 are read and written as vec4<f32> (`size` counts vec4s). */
   outputComponent?: 1 | 4
   variableComponents?: (1 | 4)[]
+  /** Threads to start, where not one per output element (the body then checks its own bound). */
+  threads?: number
   /** i32 uniforms by name: the same names, in the same order, at every call with this shader key. */
   uniforms: Readonly<Record<string, number>>
   body: string
@@ -62,7 +64,7 @@ export function flatProgram(options: {
     outputShape: options.outputShape,
     shaderKey: options.shaderKey,
     dispatchLayout: { x: options.outputShape.map((_, i) => i) },
-    dispatch: [Math.ceil(size / workgroupSize[0]), 1, 1],
+    dispatch: [Math.ceil((options.threads ?? size) / workgroupSize[0]), 1, 1],
     workgroupSize,
     size: true,
     outputComponent,

@@ -35,34 +35,47 @@ export function filterGradientChunks(
   return { chunks: Math.ceil(positions / chunkLength), chunkLength }
 }
 
-/** f32, or vec4<f32> for four output channels per thread (when they divide by 4). */
+/** 1, or 4 channels per thread and vector (when they divide by 4). */
 type Component = 1 | 4
 const floatType = (c: Component) => (c === 4 ? 'vec4<f32>' : 'f32')
+const fours = (channels: number): Component => (channels % 4 === 0 ? 4 : 1)
 
-/** The chunks for a filter of `filterShape` (HWIO), its output channels taken four at a time where they can be. */
-export function filterGradientPlan(
-  positions: number,
-  filterShape: readonly number[],
-): ChunkPlan & { component: Component } {
-  const component: Component = filterShape[3]! % 4 === 0 ? 4 : 1
-  const threadsPerChunk = filterShape.reduce((a, b) => a * b, 1) / component
-  return { component, ...filterGradientChunks(positions, threadsPerChunk) }
+export interface FilterGradientPlan extends ChunkPlan {
+  /** Output channels per thread, read from dy as one vector. */
+  component: Component
+  /** Input channels per thread, read from x as one vector. */
+  rows: Component
 }
 
-// Pass 1: thread (chunk, f) sums x·dy over its chunk of positions for filter element f = (wR, wC, d1, g),
-// g being an output channel or a group of four (one x value times four dy values: a quarter of the
-// index arithmetic per product, which is what SwiftShader spends its time on).
+/**
+ * The chunks for a filter of `filterShape` (HWIO), each thread taking up to 4 input × 4 output channels:
+ * 16 products per x and dy read, where tfjs' program does one. The index arithmetic around each product
+ * is what SwiftShader spends its time on.
+ */
+export function filterGradientPlan(positions: number, filterShape: readonly number[]): FilterGradientPlan {
+  const component = fours(filterShape[3]!)
+  const rows = fours(filterShape[2]!)
+  const threadsPerChunk = filterShape.reduce((a, b) => a * b, 1) / (component * rows)
+  return { component, rows, ...filterGradientChunks(positions, threadsPerChunk) }
+}
+
+const rowNames = ['x', 'y', 'z', 'w']
+
+// Pass 1: thread (chunk, f) sums x·dy over its chunk of positions for the filter elements of
+// f = (wR, wC, q, g): input channels q·rows … +rows, output channel group g (of `component` channels).
 // Neighbouring threads differ in g, so they read neighbouring dy values and the same x value.
-const partialSums = (c: Component) => `
+const partialSums = (c: Component, rows: Component) => {
+  const sums = Array.from({ length: rows }, (_, k) => k)
+  return `
   ${mainWithIndex} {
-    if (index < uniforms.size) {
-      let chunk = index / uniforms.filterSize;
-      let f = index - chunk * uniforms.filterSize;
+    if (index < uniforms.threads) {
+      let chunk = index / uniforms.threadsPerChunk;
+      let f = index - chunk * uniforms.threadsPerChunk;
       let g = f % uniforms.outGroups;
-      let pixel = f / uniforms.outGroups;
-      let d1 = pixel % uniforms.inChannels;
-      let wC = (pixel / uniforms.inChannels) % uniforms.filterWidth;
-      let wR = pixel / (uniforms.inChannels * uniforms.filterWidth);
+      let q = (f / uniforms.outGroups) % uniforms.inGroups;
+      let pixel = f / (uniforms.outGroups * uniforms.inGroups);
+      let wC = pixel % uniforms.filterWidth;
+      let wR = pixel / uniforms.filterWidth;
       let first = chunk * uniforms.chunkLength;
       let end = min(first + uniforms.chunkLength, uniforms.positions);
       // Stepping (b, yR, yC) along with p spares two divisions per position.
@@ -70,13 +83,14 @@ const partialSums = (c: Component) => `
       var b = first / perImage;
       var yR = (first % perImage) / uniforms.outWidth;
       var yC = first % uniforms.outWidth;
-      var sum = ${floatType(c)}(0.0);
+      ${sums.map((k) => `var sum${k} = ${floatType(c)}(0.0);`).join('\n      ')}
       for (var p = first; p < end; p++) {
         let xR = wR + yR * uniforms.strideHeight - uniforms.padTop;
         let xC = wC + yC * uniforms.strideWidth - uniforms.padLeft;
         if (xR >= 0 && xR < uniforms.inHeight && xC >= 0 && xC < uniforms.inWidth) {
-          let xIndex = ((b * uniforms.inHeight + xR) * uniforms.inWidth + xC) * uniforms.inChannels + d1;
-          sum = sum + x[xIndex] * dy[p * uniforms.outGroups + g];
+          let xValue = x[((b * uniforms.inHeight + xR) * uniforms.inWidth + xC) * uniforms.inGroups + q];
+          let dyValue = dy[p * uniforms.outGroups + g];
+          ${sums.map((k) => `sum${k} = sum${k} + xValue${rows === 4 ? `.${rowNames[k]}` : ''} * dyValue;`).join('\n          ')}
         }
         yC = yC + 1;
         if (yC == uniforms.outWidth) {
@@ -88,10 +102,12 @@ const partialSums = (c: Component) => `
           }
         }
       }
-      setOutputAtIndex(index, sum);
+      let out = chunk * uniforms.filterSize + (pixel * uniforms.inGroups + q) * ${rows} * uniforms.outGroups + g;
+      ${sums.map((k) => `setOutputAtIndex(out + ${k} * uniforms.outGroups, sum${k});`).join('\n      ')}
     }
   }
 `
+}
 
 // Pass 2: one thread per filter element (or group of four) adds its chunks' partial sums.
 const chunkSums = (c: Component) => `
@@ -117,18 +133,22 @@ export function filterGradient(
   const filterShape = [info.filterHeight, info.filterWidth, info.inChannels, info.outChannels]
   const filterSize = filterShape.reduce((a, b) => a * b, 1)
   const plan = filterGradientPlan(positions, filterShape)
-  const c = plan.component
+  const { component: c, rows } = plan
+  const threadsPerChunk = filterSize / (c * rows)
   const first = flatProgram({
-    shaderKey: `chaseConv2dFilterGradientPartials${c}`,
+    shaderKey: `chaseConv2dFilterGradientPartials${c}x${rows}`,
     variableNames: ['x', 'dy'],
     outputShape: plan.chunks === 1 ? filterShape : [plan.chunks, filterSize],
     outputComponent: c,
-    variableComponents: [1, c],
+    variableComponents: [rows, c],
+    threads: plan.chunks * threadsPerChunk,
     uniforms: {
+      threads: plan.chunks * threadsPerChunk,
+      threadsPerChunk,
       filterSize: filterSize / c,
       inHeight: info.inHeight,
       inWidth: info.inWidth,
-      inChannels: info.inChannels,
+      inGroups: info.inChannels / rows,
       outHeight: info.outHeight,
       outWidth: info.outWidth,
       outGroups: info.outChannels / c,
@@ -140,7 +160,7 @@ export function filterGradient(
       positions,
       chunkLength: plan.chunkLength,
     },
-    body: partialSums(c),
+    body: partialSums(c, rows),
   })
   const partials = backend.runWebGPUProgram(first.program, [x, dy], 'float32', first.uniformData)
   if (plan.chunks === 1) return partials

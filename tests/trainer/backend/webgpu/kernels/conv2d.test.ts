@@ -53,6 +53,20 @@ const cases: Case[] = [
     strides: 1,
     pad: 'valid',
   },
+  {
+    name: '3×3, same, cin 4, cout 8 (4×4 blocks)',
+    x: [2, 5, 6, 4],
+    filter: [3, 3, 4, 8],
+    strides: 1,
+    pad: 'same',
+  },
+  {
+    name: '3×3, stride 2, valid, cin 8, cout 3',
+    x: [1, 9, 5, 8],
+    filter: [3, 3, 8, 3],
+    strides: 2,
+    pad: 'valid',
+  },
 ]
 
 function convolution(c: Case, rng: Rng): () => tf.Tensor {

@@ -58,6 +58,20 @@ const cases: Case[] = [
     strides: 1,
     pad: 'valid',
   },
+  {
+    name: '3×3, same, cin 4, cout 8 (4×4 blocks)',
+    x: [2, 5, 6, 4],
+    filter: [3, 3, 4, 8],
+    strides: 1,
+    pad: 'same',
+  },
+  {
+    name: '3×3, stride 2, valid, cin 8, cout 3',
+    x: [1, 9, 5, 8],
+    filter: [3, 3, 8, 3],
+    strides: 2,
+    pad: 'valid',
+  },
 ]
 
 function outputShape(c: Case): [number, number, number, number] {
@@ -110,14 +124,14 @@ describeWebgpu('Conv2DBackpropFilter on webgpu', () => {
     const plan = filterGradientPlan(c.x[0] * oh * ow, c.filter)
     expect(plan.chunks).toBe(1)
     expect(await webgpuParity(filterGradient(c, Rng.fromSeed(7, 1)))).toBeLessThan(parityTolerance)
-    expect(compiledProgram(`chaseConv2dFilterGradientPartials${plan.component}`)).toBe(true)
+    expect(compiledProgram(`chaseConv2dFilterGradientPartials${plan.component}x${plan.rows}`)).toBe(true)
   })
 
   it.each(cases)('matches cpu split into uneven chunks: $name', async (c) => {
     const [, oh, ow] = outputShape(c)
     const positions = c.x[0] * oh * ow
-    const { component } = filterGradientPlan(positions, c.filter)
-    const threadsPerChunk = c.filter.reduce((a, b) => a * b, 1) / component
+    const { component, rows } = filterGradientPlan(positions, c.filter)
+    const threadsPerChunk = c.filter.reduce((a, b) => a * b, 1) / (component * rows)
     // The fewest chunks (at least 2) whose last one is shorter than the rest.
     let chunks = 2
     while (chunks < positions && positions % Math.ceil(positions / chunks) === 0) chunks++
