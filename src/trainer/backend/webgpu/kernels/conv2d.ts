@@ -4,14 +4,15 @@ import { nhwcConvInfo } from '../nhwcConvInfo'
 import { flatProgram, mainWithIndex, type WebgpuBackendLike } from '../webgpuProgram'
 import type { WebgpuKernel } from '../webgpuKernel'
 
-/** f32, or vec4<f32> for four output channels per thread (when they divide by 4). */
+/** 1, or 4 channels per vector (when they divide by 4). */
 type Component = 1 | 4
+const fours = (channels: number): Component => (channels % 4 === 0 ? 4 : 1)
 
-// One thread per output element (b, yR, yC, g), g an output channel or a group of four (one x value
-// times four weights: a quarter of the index arithmetic per product, which SwiftShader spends its time
-// on), looping over the window and the input channels. Neighbouring threads differ in g, so they read
-// neighbouring weights and the same x value.
-const directConvolution = (c: Component) => `
+// One thread per output element (b, yR, yC, g), g an output channel or a group of four, looping over the
+// window and the input channels, those four at a time where they can be: up to 16 products per loop
+// step, where the index arithmetic around each product is what SwiftShader spends its time on.
+// Neighbouring threads differ in g, so they read neighbouring weights and the same x value.
+const directConvolution = (c: Component, rows: Component) => `
   ${mainWithIndex} {
     if (index < uniforms.size) {
       let g = index % uniforms.outGroups;
@@ -30,10 +31,17 @@ const directConvolution = (c: Component) => `
           if (xC < 0 || xC >= uniforms.inWidth) {
             continue;
           }
-          let xBase = ((b * uniforms.inHeight + xR) * uniforms.inWidth + xC) * uniforms.inChannels;
-          let wBase = (wR * uniforms.filterWidth + wC) * uniforms.inChannels * uniforms.outGroups + g;
-          for (var d1 = 0; d1 < uniforms.inChannels; d1++) {
-            sum = sum + x[xBase + d1] * W[wBase + d1 * uniforms.outGroups];
+          let xBase = ((b * uniforms.inHeight + xR) * uniforms.inWidth + xC) * uniforms.inGroups;
+          let wBase = (wR * uniforms.filterWidth + wC) * uniforms.inGroups * ${rows} * uniforms.outGroups + g;
+          for (var q = 0; q < uniforms.inGroups; q++) {
+            let xValue = x[xBase + q];
+            let w = wBase + q * ${rows} * uniforms.outGroups;
+            ${
+              rows === 4
+                ? `sum = sum + xValue.x * W[w] + xValue.y * W[w + uniforms.outGroups] +
+              xValue.z * W[w + 2 * uniforms.outGroups] + xValue.w * W[w + 3 * uniforms.outGroups];`
+                : 'sum = sum + xValue * W[w];'
+            }
           }
         }
       }
@@ -49,17 +57,18 @@ export function directConv2d(
   info: backend_util.Conv2DInfo,
   backend: WebgpuBackendLike,
 ): TensorInfo {
-  const c: Component = info.outChannels % 4 === 0 ? 4 : 1
+  const c = fours(info.outChannels)
+  const rows = fours(info.inChannels)
   const { program, uniformData } = flatProgram({
-    shaderKey: `chaseConv2dDirect${c}`,
+    shaderKey: `chaseConv2dDirect${c}x${rows}`,
     variableNames: ['x', 'W'],
     outputShape: [info.batchSize, info.outHeight, info.outWidth, info.outChannels],
     outputComponent: c,
-    variableComponents: [1, c],
+    variableComponents: [rows, c],
     uniforms: {
       inHeight: info.inHeight,
       inWidth: info.inWidth,
-      inChannels: info.inChannels,
+      inGroups: info.inChannels / rows,
       outHeight: info.outHeight,
       outWidth: info.outWidth,
       outGroups: info.outChannels / c,
@@ -70,7 +79,7 @@ export function directConv2d(
       padTop: info.padInfo.top,
       padLeft: info.padInfo.left,
     },
-    body: directConvolution(c),
+    body: directConvolution(c, rows),
   })
   return backend.runWebGPUProgram(program, [x, filter], 'float32', uniformData)
 }
