@@ -5,7 +5,7 @@ import { webgpuKernels } from './kernels'
 const ours = new Map<string, KernelConfig>()
 
 /**
- * Registers our WGSL training kernels on the `webgpu` backend (backend/webgpu/kernels/<kernel>.ts): our
+ * Registers our WGSL training kernels on the `webgpu` backend (backend/webgpu/kernels/<Kernel>.ts): our
  * own where tfjs-backend-webgpu's are slow. Idempotent. Kernels live in tfjs' global registry by
  * (name, backend), which `removeBackend` leaves alone, so they outlast a backend removed and registered
  * again; one that something else replaced is put back. Needs tfjs-backend-webgpu loaded (it registers

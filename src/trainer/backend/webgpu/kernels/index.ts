@@ -1,6 +1,7 @@
-// Every kernel file in this folder, in name order.
+// Every kernel file in this folder, in name order. tests/trainer/backend/webgpu/kernelList.test.ts fails
+// when a file here is missing from this list, or registers a kernel other than its name.
 import type { WebgpuKernel } from '../webgpuKernel'
-import { conv2dKernel } from './conv2d'
-import { conv2dBackpropFilterKernel } from './conv2dBackpropFilter'
+import { kernel as Conv2D } from './Conv2D'
+import { kernel as Conv2DBackpropFilter } from './Conv2DBackpropFilter'
 
-export const webgpuKernels: readonly WebgpuKernel[] = [conv2dKernel, conv2dBackpropFilterKernel]
+export const webgpuKernels: readonly WebgpuKernel[] = [Conv2D, Conv2DBackpropFilter]

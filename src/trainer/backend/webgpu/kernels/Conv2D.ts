@@ -89,7 +89,7 @@ export function directConv2d(
  * workgroup barriers, which SwiftShader runs very slowly. On hardware those tiles are the fast path,
  * so tfjs' own kernel runs there, as it does for NCHW, dilations and other dtypes.
  */
-export const conv2dKernel: WebgpuKernel = {
+export const kernel: WebgpuKernel = {
   kernelName: Conv2D,
   kernelFunc(args, shipped) {
     if (webgpuAdapterInUse()?.software !== true) return shipped(args)

@@ -178,7 +178,7 @@ export function filterGradient(
 }
 
 /** Ours for float32 NHWC; tfjs' own (one thread per filter element) for anything else. */
-export const conv2dBackpropFilterKernel: WebgpuKernel = {
+export const kernel: WebgpuKernel = {
   kernelName: Conv2DBackpropFilter,
   kernelFunc(args, shipped) {
     const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo }

@@ -5,7 +5,7 @@ import {
   filterGradientChunks,
   filterGradientPlan,
   filterGradientSplit,
-} from '../../../../../src/trainer/backend/webgpu/kernels/conv2dBackpropFilter'
+} from '../../../../../src/trainer/backend/webgpu/kernels/Conv2DBackpropFilter'
 import { describeWebgpu } from '../softwareGpu'
 import {
   compiledProgram,
