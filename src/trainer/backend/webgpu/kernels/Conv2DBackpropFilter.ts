@@ -3,6 +3,7 @@ import {
   type Conv2DBackpropFilterAttrs,
   type TensorInfo,
   type backend_util,
+  util,
 } from '@tensorflow/tfjs-core'
 import { nhwcConvInfo } from '../nhwcConvInfo'
 import { flatProgram, mainWithIndex, type WebgpuBackendLike } from '../webgpuProgram'
@@ -185,6 +186,8 @@ export const kernel: WebgpuKernel = {
     const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs
     const info = nhwcConvInfo(x.shape, attrs.filterShape, attrs)
     if (info === null || x.dtype !== 'float32' || dy.dtype !== 'float32') return shipped(args)
+    // A dy sized otherwise (tfjs' numeric-padding sizing, see nhwcConvInfo) would be read out of bounds.
+    if (!util.arraysEqual(dy.shape, info.outShape)) return shipped(args)
     return filterGradient(x, dy, info, args.backend as unknown as WebgpuBackendLike)
   },
 }
