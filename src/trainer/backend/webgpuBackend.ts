@@ -9,6 +9,7 @@ import {
   type GpuAdapterHandle,
   type GpuDeviceHandle,
 } from './webgpu/dawn'
+import { setWebgpuAdapterInUse } from './webgpu/adapterInUse'
 import { webgpuRefusedHere } from './webgpu/electronCage'
 import { registerWebgpuTrainingKernels } from './webgpu/registerTrainingKernels'
 
@@ -102,6 +103,7 @@ export async function startWebgpuBackend(options: {
     throw new Error('the webgpu backend failed to initialise')
   }
   running = { device, adapter: adapterRecord(adapter) }
+  setWebgpuAdapterInUse(running.adapter)
   return { adapter: running.adapter, notes: choice.notes }
 }
 
@@ -114,4 +116,5 @@ export function stopWebgpuBackend(): void {
   if (tf.findBackendFactory('webgpu') !== null) tf.removeBackend('webgpu')
   running.device.destroy()
   running = null
+  setWebgpuAdapterInUse(null)
 }

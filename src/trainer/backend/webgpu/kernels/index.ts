@@ -1,0 +1,8 @@
+// Every kernel file in this folder, in name order. tests/trainer/backend/webgpu/kernelList.test.ts fails
+// when a file here is missing from this list, or registers a kernel other than its name.
+import type { WebgpuKernel } from '../webgpuKernel'
+import { kernel as AddN } from './AddN'
+import { kernel as Conv2D } from './Conv2D'
+import { kernel as Conv2DBackpropFilter } from './Conv2DBackpropFilter'
+
+export const webgpuKernels: readonly WebgpuKernel[] = [AddN, Conv2D, Conv2DBackpropFilter]
