@@ -10,7 +10,7 @@ import { createHarness, testConfig, tinyModels } from '../../chase/engineHarness
 
 /** A seeded batch for a spec's input shape, with labels cycling over the classes. */
 export function syntheticBatch(spec: ModelSpec, size: number, seed: number): StepInput {
-  const [h, w, c] = spec.input
+  const [h, w, c] = spec.input as readonly [number, number, number]
   const rng = Rng.fromSeed(seed, 5)
   const images = Float32Array.from({ length: size * h * w * c }, () => rng.next() * 2 - 1)
   const labels = Int32Array.from({ length: size }, (_, i) => (i + seed) % spec.classes)

@@ -1,4 +1,4 @@
-import type { KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core'
+import type { KernelBackend, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core'
 import type { WebgpuKernel } from '../webgpuKernel'
 
 interface DeviceLimits {
@@ -41,7 +41,7 @@ export const kernel: WebgpuKernel = {
       level = next
     }
     const result = shipped({ inputs: asInputs(level), backend, attrs }) as TensorInfo
-    for (const partial of partials) backend.disposeData(partial.dataId)
+    for (const partial of partials) (backend as KernelBackend).disposeData(partial.dataId)
     return result
   },
 }
