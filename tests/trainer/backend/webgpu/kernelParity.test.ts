@@ -53,6 +53,11 @@ const parityCases: Record<string, () => tf.Tensor[]> = {
   Cast: () => [
     tf.cast(tf.greater(t([9], 1), 0), 'float32'),
     tf.cast(tf.cast(tf.mul(t([9], 2), 5), 'int32'), 'float32'),
+    // On the GPU (over tfjs' 1,000-element CPU hand-off) and summed over leading axes (a transpose
+    // first), as the engine sums a mask per output channel.
+    tf.sum(tf.cast(tf.greater(t([3, 3, 16, 32], 3), 0), 'float32'), [0, 1, 2]),
+    tf.sum(tf.cast(tf.cast(tf.mul(t([20, 30, 5], 4), 4), 'int32'), 'float32'), [0, 1]),
+    tf.cast(tf.equal(tf.sum(tf.cast(tf.greater(t([7], 5), 0), 'int32')), tf.scalar(3, 'int32')), 'float32'),
   ],
   Concat: () => [tf.concat([t([2, 3], 1), t([4, 3], 2)]), tf.concat([t([2, 3], 1), t([2, 5], 2)], 1)],
   Conv2D: () => convs.map((c, i) => conv(c, t(c.x, i), t(c.f, 10 + i))),
@@ -154,21 +159,32 @@ describeWebgpu('webgpu kernels against cpu (SwiftShader)', () => {
     }
   })
 
+  // tfjs-webgpu runs an op on the CPU when its inputs are there and small (under 1,000 elements): each
+  // case runs with that hand-off off (every op a GPU program) and with it as shipped.
   it.each(Object.keys(parityCases))('%s matches cpu', async (kernel) => {
     await tf.setBackend('cpu')
     const expected = await outputsOf(kernel)
     await pickBackend('webgpu')
     expect(tf.getBackend()).toBe('webgpu')
-    const actual = await outputsOf(kernel)
-    expect(actual.map((o) => o.dtype)).toEqual(expected.map((o) => o.dtype))
-    actual.forEach((output, i) => {
-      const reference = expected[i]!.values
-      expect(output.values.length).toBe(reference.length)
-      if (output.dtype !== 'float32') return expect(output.values).toEqual(reference)
-      // Float32 sums in another order: errors relative to the output's scale.
-      const scale = Math.max(1, ...reference.map(Math.abs))
-      const worst = Math.max(0, ...output.values.map((v, j) => Math.abs(v - reference[j]!)))
-      expect(worst / scale, `${kernel} output ${i}`).toBeLessThan(2e-5)
-    })
+    const threshold = tf.env().getNumber('WEBGPU_CPU_HANDOFF_SIZE_THRESHOLD')
+    for (const handOff of [0, threshold]) {
+      tf.env().set('WEBGPU_CPU_HANDOFF_SIZE_THRESHOLD', handOff)
+      try {
+        const actual = await outputsOf(kernel)
+        expect(actual.map((o) => o.dtype)).toEqual(expected.map((o) => o.dtype))
+        actual.forEach((output, i) => {
+          const reference = expected[i]!.values
+          const where = `${kernel} output ${i}, CPU hand-off under ${handOff} elements`
+          expect(output.values.length, where).toBe(reference.length)
+          if (output.dtype !== 'float32') return expect(output.values, where).toEqual(reference)
+          // Float32 sums in another order: errors relative to the output's scale.
+          const scale = Math.max(1, ...reference.map(Math.abs))
+          const worst = Math.max(0, ...output.values.map((v, j) => Math.abs(v - reference[j]!)))
+          expect(worst / scale, where).toBeLessThan(2e-5)
+        })
+      } finally {
+        tf.env().set('WEBGPU_CPU_HANDOFF_SIZE_THRESHOLD', threshold)
+      }
+    }
   })
 })

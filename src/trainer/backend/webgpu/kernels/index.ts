@@ -2,7 +2,8 @@
 // when a file here is missing from this list, or registers a kernel other than its name.
 import type { WebgpuKernel } from '../webgpuKernel'
 import { kernel as AddN } from './AddN'
+import { kernel as Cast } from './Cast'
 import { kernel as Conv2D } from './Conv2D'
 import { kernel as Conv2DBackpropFilter } from './Conv2DBackpropFilter'
 
-export const webgpuKernels: readonly WebgpuKernel[] = [AddN, Conv2D, Conv2DBackpropFilter]
+export const webgpuKernels: readonly WebgpuKernel[] = [AddN, Cast, Conv2D, Conv2DBackpropFilter]
