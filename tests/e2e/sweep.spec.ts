@@ -93,10 +93,9 @@ test('varies two fields of the run form into a 2 × 2 sweep and reads it on its 
   // The page keeps answering, and the host agrees: the run is gone, the other cells keep theirs.
   await page.getByTestId('sweep-row-label-0').click()
   await expect(page.getByTestId('sweep-row-0')).toHaveClass(/selected/)
-  const onHost = await callHost<{ cellRecords: { index: number; runId: string | null }[] }>(
-    'sweeps.get',
-    { sweepId },
-  )
+  const onHost = await callHost<{ cellRecords: { index: number; runId: string | null }[] }>('sweeps.get', {
+    sweepId,
+  })
   expect(onHost.cellRecords.map((c) => c.runId === null)).toEqual([false, false, false, true])
   const runIds = (await callHost<{ runs: { id: string }[] }>('runs.list', {})).runs.map((r) => r.id)
   expect(runIds).not.toContain(deletedRunId!.replace('#/runs/', ''))

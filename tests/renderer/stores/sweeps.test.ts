@@ -1,6 +1,6 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { PushEvent, RunSummary, SweepCellRecord, SweepDetail } from '../../../src/shared/api'
+import type { PushEvent, RunId, RunSummary, SweepCellRecord, SweepDetail } from '../../../src/shared/api'
 
 /**
  * The sweep page's store against a scripted host: `sweeps.get` answers from a table the test edits,
@@ -54,7 +54,7 @@ const cell = (index: number, status: SweepCellRecord['status']): SweepCellRecord
     totalSteps: status === 'queued' ? null : 8,
     result: null,
     slurm: null,
-  }) as SweepCellRecord
+  }) as unknown as SweepCellRecord
 
 function sweep(cells: SweepCellRecord[], executor: 'local' | 'slurm' = 'local'): SweepDetail {
   return {
@@ -97,7 +97,12 @@ describe('the sweep store', () => {
     expect(methodCalls('runs.subscribe').sort()).toEqual(['run-0', 'run-2'])
     const reads = host.calls.length
 
-    host.push({ type: 'runMessage', runId: 'run-0', seq: 1, message: progress(5) } satisfies PushEvent)
+    host.push({
+      type: 'runMessage',
+      runId: 'run-0' as RunId,
+      seq: 1,
+      message: progress(5),
+    } satisfies PushEvent)
     expect(store.detail!.cellRecords[0]).toMatchObject({ step: 5, totalSteps: 8, status: 'running' })
 
     const result = { final: { testAccuracy: 0.8, validationAccuracy: null } }
@@ -114,18 +119,18 @@ describe('the sweep store', () => {
     expect(host.calls.slice(reads).map((c) => c.method)).toEqual(['runs.unsubscribe'])
   })
 
-  it("shows a cell whose run was deleted as deleted and keeps the other cells as they were", async () => {
+  it('shows a cell whose run was deleted as deleted and keeps the other cells as they were', async () => {
     const store = useSweepsStore()
     await store.follow('sweep-1')
     const before = store.detail!
-    host.push({ type: 'runDeleted', runId: 'run-1' })
+    host.push({ type: 'runDeleted', runId: 'run-1' as RunId } satisfies PushEvent)
     expect(store.detail!.cellRecords[1]).toMatchObject({ runId: null, status: null, result: null })
     expect(store.detail!.cellRecords[0]).toBe(before.cellRecords[0])
     expect(store.detail!.cellRecords[2]).toBe(before.cellRecords[2])
     expect(store.detail!.counts).toEqual({ running: 1, deleted: 1, queued: 1 })
   })
 
-  it("ignores events about other runs without re-rendering", async () => {
+  it('ignores events about other runs without re-rendering', async () => {
     const store = useSweepsStore()
     await store.follow('sweep-1')
     const before = store.detail
