@@ -44,7 +44,10 @@ export const useSweepsStore = defineStore('sweeps', () => {
     syncSubscriptions()
   }
 
-  /** Subscribes to the followed sweep's active runs, and lets go of those that ended or went away. */
+  /**
+   * Subscribes to the followed sweep's active runs, and lets go of those that ended or went away. The host
+   * keeps one subscription per client and run: the sweep page and a run dashboard are never both shown.
+   */
   function syncSubscriptions(): void {
     const sweep = detail.value
     const wanted = new Set(sweep && sweep.id === followed ? activeRunIds(sweep) : [])
