@@ -77,6 +77,7 @@ test('varies two fields of the run form into a 2 × 2 sweep and reads it on its 
   await expectChart(page, 'sweep-parallel')
   // Every status change above arrived pushed: the page read the sweep once, no polling, no reload.
   expect(sweepReads).toBe(1)
+  // Rows are selected by their label: a click on the row's centre lands on a cell's buttons.
   await page.getByTestId('sweep-row-label-1').click()
   await expect(page.getByTestId('sweep-row-1')).toHaveClass(/selected/)
   await expectChart(page, 'seed-band')
