@@ -20,9 +20,17 @@ const trainingTimeoutMs = 10 * 60_000
 
 let page: Page
 
+/** `sweeps.get` requests the page sent: the sweep page follows pushed events instead of polling. */
+let sweepReads = 0
+
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage()
   page.on('pageerror', (error) => console.error(`page error: ${error.message}`))
+  page.on('websocket', (socket) =>
+    socket.on('framesent', ({ payload }) => {
+      if (String(payload).includes('"sweeps.get"')) sweepReads++
+    }),
+  )
 })
 test.afterAll(async () => {
   await page.close()
@@ -48,6 +56,7 @@ test('varies two fields of the run form into a 2 × 2 sweep and reads it on its 
   await page.getByTestId('start-sweep').click()
 
   await expect(page).toHaveURL(/#\/sweeps\/sweep-[^/?]+$/)
+  const sweepId = /#\/sweeps\/([^/?]+)$/.exec(page.url())![1]!
   await expect(page.getByTestId('sweep-facts')).toContainText('4 runs on local')
   // Seeds fold: two rows (Sc 0 and Sc 0.3) of two runs each.
   await expect(page.getByTestId('sweep-table').locator('tbody tr')).toHaveCount(2)
@@ -66,11 +75,60 @@ test('varies two fields of the run form into a 2 × 2 sweep and reads it on its 
   await expectChart(page, 'seed-band')
   await expectChart(page, 'sweep-pareto')
   await expectChart(page, 'sweep-parallel')
-  await page.getByTestId('sweep-row-1').click()
+  // Every status change above arrived pushed: the page read the sweep once, no polling, no reload.
+  expect(sweepReads).toBe(1)
+  // Rows are selected by their label: a click on the row's centre lands on a cell's buttons.
+  await page.getByTestId('sweep-row-label-1').click()
+  await expect(page.getByTestId('sweep-row-1')).toHaveClass(/selected/)
   await expectChart(page, 'seed-band')
   await screenshot(page, 'sweep-02-page')
 
+  // One cell's run is deleted on its own, after a confirmation: a stray click deletes nothing.
+  await page.getByTestId('cell-delete-3').click()
+  await expect(page.getByRole('dialog', { name: 'Delete this run?' })).toBeVisible()
+  await expect(page.getByTestId('sweep-cell-3').getByTestId('cell-status')).toHaveText('completed')
+  const deletedRunId = await page.getByTestId('sweep-cell-3').locator('a').getAttribute('href')
+  await page.getByRole('dialog', { name: 'Delete this run?' }).getByTestId('dialog-confirm').click()
+  await expect(page.getByTestId('sweep-cell-3').getByTestId('cell-status')).toHaveText('deleted')
+  await expect(page.getByTestId('cell-status')).toHaveText(['completed', 'completed', 'completed', 'deleted'])
+  // The page keeps answering, and the host agrees: the run is gone, the other cells keep theirs.
+  await page.getByTestId('sweep-row-label-0').click()
+  await expect(page.getByTestId('sweep-row-0')).toHaveClass(/selected/)
+  const onHost = await callHost<{ cellRecords: { index: number; runId: string | null }[] }>('sweeps.get', {
+    sweepId,
+  })
+  expect(onHost.cellRecords.map((c) => c.runId === null)).toEqual([false, false, false, true])
+  const runIds = (await callHost<{ runs: { id: string }[] }>('runs.list', {})).runs.map((r) => r.id)
+  expect(runIds).not.toContain(deletedRunId!.replace('#/runs/', ''))
+  for (const cell of onHost.cellRecords.slice(0, 3)) expect(runIds).toContain(cell.runId)
+
   // The sweep is listed with its progress.
   await page.goto('/#/sweeps')
-  await expect(page.getByTestId('sweeps-table')).toContainText('4/4 completed')
+  await expect(page.getByTestId('sweeps-table')).toContainText('3/4 completed')
 })
+
+/** Calls the host on a socket of its own, as any API client would. */
+async function callHost<T>(method: string, params: unknown): Promise<T> {
+  return page.evaluate(
+    async ({ method, params }) =>
+      new Promise<unknown>((resolve, reject) => {
+        const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api`)
+        ws.onopen = () => ws.send(JSON.stringify({ type: 'request', id: 1, method, params }))
+        ws.onerror = () => reject(new Error(`the socket failed for ${method}`))
+        ws.onmessage = (m) => {
+          const frame = JSON.parse(String(m.data)) as {
+            type: string
+            id?: number
+            ok?: boolean
+            result?: unknown
+            error?: { message: string }
+          }
+          if (frame.type !== 'response' || frame.id !== 1) return
+          ws.close()
+          if (frame.ok) resolve(frame.result)
+          else reject(new Error(`${method}: ${frame.error?.message ?? 'failed'}`))
+        }
+      }),
+    { method, params },
+  ) as Promise<T>
+}
