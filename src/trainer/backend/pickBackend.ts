@@ -15,6 +15,7 @@ import {
 } from './nativeBackend'
 import { startWasmBackend, wasmThreadsFor } from './wasmBackend'
 import { startWebgpuBackend, type AdapterSource } from './webgpuBackend'
+import { takeGpuFaults } from './webgpu/gpuFaults'
 import { version_webgpu } from './webgpu/version'
 
 /** Fastest first: what `auto` tries, in order (architecture.md, "Backends"). */
@@ -90,6 +91,20 @@ async function startBackend(choice: BackendChoice, options: BackendOptions): Pro
   }
   // cpu always starts; reaching this means tfjs itself is broken.
   throw new BackendUnavailableError('cpu', `no backend could start (${skipped.join('; ')})`)
+}
+
+/**
+ * Throws when the backend reported an error of its own since the last check (a GPU that rejected a
+ * shader computes garbage without failing the op): the run stops instead of training on it.
+ */
+export function checkBackendHealth(): void {
+  const faults = takeGpuFaults()
+  if (faults.length === 0) return
+  throw new Error(
+    `The GPU reported ${faults.length === 1 ? 'an error' : `${faults.length} errors`} while computing, so the ` +
+      `results since the last step cannot be trusted: ${faults[0]}. The run stopped; resume it on another ` +
+      'backend (system.backend=wasm) and report the error with the output of `chase-workbench doctor`.',
+  )
 }
 
 /** The trainer's entry point: same as `pickBackend`, named for what callers do with it. */

@@ -11,6 +11,7 @@ import {
 } from './webgpu/dawn'
 import { setWebgpuAdapterInUse } from './webgpu/adapterInUse'
 import { webgpuRefusedHere } from './webgpu/electronCage'
+import { recordGpuFault } from './webgpu/gpuFaults'
 import { registerWebgpuTrainingKernels } from './webgpu/registerTrainingKernels'
 
 export interface WebgpuSetup {
@@ -102,6 +103,7 @@ export async function startWebgpuBackend(options: {
     device.destroy()
     throw new Error('the webgpu backend failed to initialise')
   }
+  device.onuncapturederror = (event) => recordGpuFault(event.error.message)
   running = { device, adapter: adapterRecord(adapter) }
   setWebgpuAdapterInUse(running.adapter)
   return { adapter: running.adapter, notes: choice.notes }

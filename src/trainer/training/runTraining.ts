@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { checkBackendHealth } from '../backend/pickBackend'
 import type { EventEmitter } from '../runtime/eventEmitter'
 import { emitEngineMetrics } from './engineMetrics'
 import { evaluate } from './evaluate'
@@ -54,6 +55,8 @@ export async function runTraining(
       imagesSeen,
       selectOnTest: setup.cadence.selectOnTest,
     })
+    // Evaluation, slimming and the exports ran on the backend too: their figures must be sound.
+    checkBackendHealth()
     emitter.send({ type: 'done', result })
     return 'completed'
   } finally {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
+import { checkBackendHealth } from '../backend/pickBackend'
 import { metricKeys } from '../../shared/metrics/metricKeys'
 import { learningRateAt } from '../../shared/optim/learningRate'
 import type { EventEmitter } from '../runtime/eventEmitter'
@@ -87,6 +88,7 @@ export async function trainingLoop(
     optimizer.step(grads)
     const { channelEvent, maskUpdate } = await engine.onStep(step, grads)
     tf.dispose([...grads.values()])
+    checkBackendHealth()
     if (channelEvent) emitter.send({ type: 'channelEvent', ...channelEvent })
     if (maskUpdate) emitter.send({ type: 'maskUpdate', ...maskUpdate })
 

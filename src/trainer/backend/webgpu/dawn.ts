@@ -29,6 +29,7 @@ export interface GpuAdapterHandle {
 export interface GpuDeviceHandle {
   destroy(): void
   readonly lost: Promise<{ reason: string; message: string }>
+  onuncapturederror: ((event: { error: { message: string } }) => void) | null
 }
 
 let dawn: Promise<Gpu> | null = null

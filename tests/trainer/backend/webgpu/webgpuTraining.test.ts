@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { pickBackend } from '../../../../src/trainer/backend/pickBackend'
+import { checkBackendHealth, pickBackend } from '../../../../src/trainer/backend/pickBackend'
 import { stopWebgpuBackend } from '../../../../src/trainer/backend/webgpuBackend'
 import { TrainStep } from '../../../../src/trainer/training/trainStep'
 import { loadTrainingState, saveTrainingState } from '../../../../src/trainer/training/trainingState'
@@ -78,6 +78,17 @@ describeWebgpu('training on webgpu (SwiftShader)', () => {
     const webgpu = await losses('webgpu')
     webgpu.forEach((loss, i) => expect(Math.abs(loss - wasm[i]!), `step ${i + 1}`).toBeLessThan(1e-4))
   }, 300_000)
+
+  it('stops on an error the GPU reports on its own (a result it computed is garbage)', async () => {
+    expect(() => checkBackendHealth()).not.toThrow()
+    // A shader that does not compile: the device reports it to no caller, only to its handler.
+    const device = (tf.backend() as unknown as { device: { createShaderModule(d: object): unknown } }).device
+    device.createShaderModule({ code: 'fn main( {' })
+    await tf.tidy(() => tf.add(tf.ones([4]), 1)).data()
+    expect(() => checkBackendHealth()).toThrow(/The GPU reported an error while computing.*WGSL/)
+    // Reported once: the next check is clean.
+    expect(() => checkBackendHealth()).not.toThrow()
+  })
 
   it('keeps tensor memory flat across steps, updates and channel events', async () => {
     const h = createHarness(spec, testConfig(), 3)
