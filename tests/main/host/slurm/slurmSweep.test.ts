@@ -164,8 +164,9 @@ describe.skipIf(!runSlurm)(
       await waitForMessage(first.host, runId, (m) => m.type === 'progress' && (m.step ?? 0) >= 2)
       await first.server.close()
 
-      // The host is gone while the task trains on: it buffers on disk. Bring the host back on the same port.
-      await new Promise((r) => setTimeout(r, 20_000))
+      // The host is gone for a minute while the task trains on (it buffers on disk, and may finish
+      // meanwhile). Bring the host back on the same port.
+      await new Promise((r) => setTimeout(r, 60_000))
       const second = await openHost(t.dir, port)
       await eventually(
         () =>
