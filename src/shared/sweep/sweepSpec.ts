@@ -30,6 +30,26 @@ export type SweepCombine = z.infer<typeof SweepCombine>
 export const ExecutorName = z.enum(['local', 'slurm'])
 export type ExecutorName = z.infer<typeof ExecutorName>
 
+/** slurmrestd instead of the command-line tools: where it listens and whose token to send. */
+export const SlurmRestSettings = z.object({
+  /** `http(s)://host:port` or `unix:/path/to/socket`. */
+  url: z
+    .string()
+    .max(1000)
+    .regex(/^(https?:\/\/[^\s]+|unix:\/[^\s]*)$/, {
+      message: 'write slurmrestd\'s address as http://host:6820 or unix:/path/to/slurmrestd.sock',
+    }),
+  /** X-SLURM-USER-NAME (default: the host's user). */
+  user: z.string().trim().min(1).max(100).optional(),
+  /** Environment variable holding the JWT (`scontrol token` prints `SLURM_JWT=…`); none: no token header. */
+  tokenEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'an environment variable name such as SLURM_JWT' })
+    .max(100)
+    .optional(),
+})
+export type SlurmRestSettings = z.infer<typeof SlurmRestSettings>
+
 /** How the Slurm executor submits: what a cluster's sbatch needs, and how the nodes reach the host. */
 export const SlurmSettings = z.object({
   partition: z.string().trim().min(1).max(100).optional(),
@@ -58,6 +78,8 @@ export const SlurmSettings = z.object({
   hostUrl: z.string().url().max(1000).optional(),
   /** Times a task that hit its time limit, lost its node or was preempted is resubmitted by itself. */
   maxAutoResubmits: z.number().int().min(0).max(20).default(0),
+  /** Submit, follow and cancel through slurmrestd; absent: sbatch, squeue, scontrol, sacct, scancel. */
+  rest: SlurmRestSettings.optional(),
 })
 export type SlurmSettings = z.infer<typeof SlurmSettings>
 

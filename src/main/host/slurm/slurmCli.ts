@@ -16,6 +16,8 @@ export interface SlurmCli {
   /** Jobs Slurm still knows of (queue first, then recently ended ones); missing ids are unknown to Slurm. */
   jobs(jobIds: readonly string[]): Promise<Map<string, JobInfo>>
   scancel(jobId: string, signal?: string): Promise<void>
+  /** Frees connections (slurmrestd's client). */
+  close?(): Promise<void>
 }
 
 export class SlurmCommandError extends Error {

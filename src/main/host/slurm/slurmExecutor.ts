@@ -13,6 +13,7 @@ import type { TrainerExit, TrainerProcess } from '../trainerLauncher'
 import { jobScript } from './jobScript'
 import { RemoteTrainerProcess } from './remoteTrainerProcess'
 import { slurmCommandLine, type JobInfo, type SlurmCli } from './slurmCli'
+import { slurmRest } from './slurmRest'
 import { slurmState } from './slurmStates'
 
 /** What the executor needs of the supervisor (it owns the sessions, the flusher and resume). */
@@ -26,6 +27,8 @@ export interface SlurmExecutorOptions {
   readonly store: RunStore
   readonly logger: HostLogger
   readonly cli?: SlurmCli
+  /** The slurmrestd client of a sweep's `slurm.rest` (tests inject one; default: undici to its url). */
+  readonly restClient?: (settings: NonNullable<SlurmSettings['rest']>) => SlurmCli
   /** `chase-workbench` of this checkout; a sweep's `slurm.workbenchPath` overrides it. */
   readonly workbenchPath: string
   /** How often squeue/scontrol are asked about the jobs followed here. */
@@ -52,6 +55,8 @@ export function apiUrlOf(httpUrl: string): string {
  */
 export class SlurmExecutor {
   private readonly cli: SlurmCli
+  /** One slurmrestd client per address/user/token variable, shared by the runs that name it. */
+  private readonly restClients = new Map<string, SlurmCli>()
   private readonly processes = new Map<string, RemoteTrainerProcess>()
   private readonly autoResubmit = new Set<string>()
   /** Runs whose session ended (the node said so) while Slurm still lists their job: its final state is awaited. */
@@ -66,6 +71,19 @@ export class SlurmExecutor {
 
   constructor(private readonly options: SlurmExecutorOptions) {
     this.cli = options.cli ?? slurmCommandLine()
+  }
+
+  /** A sweep's `slurm.rest` picks slurmrestd; otherwise the command-line tools. */
+  private clientFor(settings: SlurmSettings): SlurmCli {
+    const rest = settings.rest
+    if (!rest) return this.cli
+    const key = JSON.stringify([rest.url, rest.user ?? null, rest.tokenEnv ?? null])
+    let client = this.restClients.get(key)
+    if (!client) {
+      client = this.options.restClient?.(rest) ?? slurmRest({ settings: rest })
+      this.restClients.set(key, client)
+    }
+    return client
   }
 
   attach(supervisor: RemoteSupervisor): void {
@@ -116,7 +134,7 @@ export class SlurmExecutor {
     for (const run of runs) this.adopt(run.runId)
     try {
       const scriptPath = this.writeJob(runs, settings, jobName, workDir)
-      const jobId = await this.cli.sbatch(scriptPath)
+      const jobId = await this.clientFor(settings).sbatch(scriptPath)
       runs.forEach((run, i) => {
         const auto = this.autoResubmit.delete(run.runId)
         this.options.store.remoteRuns.submitted(run.runId, runs.length > 1 ? `${jobId}_${i}` : jobId, auto)
@@ -213,6 +231,8 @@ export class SlurmExecutor {
     this.closed = true
     clearInterval(this.timer)
     this.processes.clear()
+    for (const client of this.restClients.values()) void client.close?.()
+    this.restClients.clear()
   }
 
   /** The supervisor's session of a run ended. */
@@ -297,9 +317,10 @@ export class SlurmExecutor {
   }
 
   private cancel(runId: string): void {
-    const jobId = this.options.store.remoteRuns.get(runId)?.jobId
-    if (!jobId) return
-    this.cli
+    const remote = this.options.store.remoteRuns.get(runId)
+    const jobId = remote?.jobId
+    if (!remote || !jobId) return
+    this.clientFor(remote.settings)
       .scancel(jobId)
       .catch((error: unknown) => this.options.logger.warn(`scancel ${jobId}: ${(error as Error).message}`))
   }
@@ -314,9 +335,17 @@ export class SlurmExecutor {
       .map((runId) => ({ runId, jobId: store.remoteRuns.get(runId)?.jobId }))
       .filter((s): s is { runId: string; jobId: string } => typeof s.jobId === 'string')
     if (followed.length === 0 && settling.length === 0) return
-    let jobs: Map<string, JobInfo>
+    // Each run is asked of the client its settings name (command line or a slurmrestd).
+    const asked = new Map<SlurmCli, string[]>()
+    for (const runId of [...followed.map((f) => f.runId), ...settling.map((s) => s.runId)]) {
+      const remote = store.remoteRuns.get(runId)!
+      const client = this.clientFor(remote.settings)
+      asked.set(client, [...(asked.get(client) ?? []), remote.jobId!])
+    }
+    const jobs = new Map<string, JobInfo>()
     try {
-      jobs = await this.cli.jobs([...followed.map((f) => f.remote!.jobId!), ...settling.map((s) => s.jobId)])
+      for (const [client, jobIds] of asked)
+        for (const [jobId, info] of await client.jobs(jobIds)) jobs.set(jobId, info)
     } catch (error) {
       this.options.logger.warn(`cannot ask Slurm about its jobs: ${(error as Error).message}`)
       return
