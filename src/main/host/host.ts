@@ -9,7 +9,7 @@ import { appVersion, backendAvailability, hostVersions, machine } from './machin
 import { RunStore } from './runStore'
 import { sweepDeadRuns } from './staleRunSweep'
 import { Supervisor } from './supervisor'
-import { SlurmExecutor } from './slurm/slurmExecutor'
+import { SlurmExecutor, type SlurmExecutorOptions } from './slurm/slurmExecutor'
 import type { SlurmCli } from './slurm/slurmCli'
 import { SweepService } from './sweepService'
 import { workbenchBin } from './workbenchBin'
@@ -29,7 +29,11 @@ export interface HostOptions {
   readonly stopGraceMs?: number
   readonly readyTimeoutMs?: number
   /** Slurm commands (tests may pass their own) and how often the jobs are polled. */
-  readonly slurm?: { readonly cli?: SlurmCli; readonly pollIntervalMs?: number }
+  readonly slurm?: {
+    readonly cli?: SlurmCli
+    readonly restClient?: SlurmExecutorOptions['restClient']
+    readonly pollIntervalMs?: number
+  }
   /** RAM a run may need at most; default this machine's (tests pass a small one). */
   readonly memoryBytes?: number
 }
@@ -79,6 +83,7 @@ export function createHost(options: HostOptions): Host {
     logger,
     workbenchPath: workbenchBin,
     ...(options.slurm?.cli ? { cli: options.slurm.cli } : {}),
+    ...(options.slurm?.restClient ? { restClient: options.slurm.restClient } : {}),
     ...(options.slurm?.pollIntervalMs !== undefined ? { pollIntervalMs: options.slurm.pollIntervalMs } : {}),
   })
   slurm.attach(supervisor)
