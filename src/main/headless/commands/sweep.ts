@@ -34,6 +34,10 @@ Slurm executor (see docs/slurm.md):
   --sbatch <option>    An extra #SBATCH line, e.g. --sbatch=--qos=short (repeatable)
   --workbench-path <p> chase-workbench on the cluster's shared filesystem (default: this checkout)
   --max-resubmits <n>  Resubmit a task that hit its time limit, lost its node or was preempted (default 0)
+  --slurmrestd <url>   Submit, follow and cancel through slurmrestd instead of sbatch/squeue/scancel:
+                       http://host:6820 or unix:/path/to/slurmrestd.sock
+  --slurmrestd-user <name>       X-SLURM-USER-NAME (default: this user)
+  --slurmrestd-token-env <VAR>   Variable holding the JWT from \`scontrol token\` (e.g. SLURM_JWT)
 `
 
 interface SweepOutcome {
@@ -68,7 +72,10 @@ function followSweep(
   let cancel = () => {}
   const done = new Promise<SweepDetail>((resolve) => {
     const reported = new Set<string>()
+    // Events queued before the end still call check: once done (the store may be closed), they do nothing.
+    let finished = false
     const check = () => {
+      if (finished) return
       const detail = host.sweeps.detail(sweepId)
       for (const cell of detail.cellRecords) {
         if (!cell.runId || !cell.status || !isEnded(cell.status) || host.supervisor.isActiveHere(cell.runId))
@@ -92,6 +99,7 @@ function followSweep(
         (c) => !c.runId || (c.status !== null && isEnded(c.status) && !host.supervisor.isActiveHere(c.runId)),
       )
       if (done) {
+        finished = true
         client.close()
         clearInterval(timer)
         resolve(detail)
@@ -103,6 +111,7 @@ function followSweep(
     // Sessions end a moment after the status event: look again now and then.
     const timer = setInterval(check, 1_000)
     cancel = () => {
+      finished = true
       client.close()
       clearInterval(timer)
     }
@@ -138,6 +147,9 @@ export function sweepCommand(
           'gpus-per-task': { type: 'string' },
           'cpus-per-task': { type: 'string' },
           sbatch: { type: 'string', multiple: true },
+          slurmrestd: { type: 'string' },
+          'slurmrestd-user': { type: 'string' },
+          'slurmrestd-token-env': { type: 'string' },
           'workbench-path': { type: 'string' },
           'max-resubmits': { type: 'string' },
         },
@@ -175,6 +187,17 @@ export function sweepCommand(
                 ...(values['workbench-path'] ? { workbenchPath: values['workbench-path'] } : {}),
                 ...(values['host-url'] ? { hostUrl: values['host-url'] } : {}),
                 ...(resubmits !== undefined ? { maxAutoResubmits: resubmits } : {}),
+                ...(values.slurmrestd
+                  ? {
+                      rest: {
+                        url: values.slurmrestd,
+                        ...(values['slurmrestd-user'] ? { user: values['slurmrestd-user'] } : {}),
+                        ...(values['slurmrestd-token-env']
+                          ? { tokenEnv: values['slurmrestd-token-env'] }
+                          : {}),
+                      },
+                    }
+                  : {}),
               },
             }
           : {}),

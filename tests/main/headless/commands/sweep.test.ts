@@ -51,6 +51,37 @@ describe('chase-workbench sweep', () => {
     expect(JSON.parse(list.out()).runs ?? JSON.parse(list.out())).toHaveLength(0)
   })
 
+  it('sends a Slurm sweep through slurmrestd when --slurmrestd is given, failing its runs with the reason', async () => {
+    const cwd = dir()
+    const io = captureIo(cwd)
+    const code = await main(
+      [
+        'sweep',
+        ...tiny,
+        '--axis',
+        'system.seed=41,42',
+        '--executor',
+        'slurm',
+        '--slurmrestd',
+        `unix:${cwd}/no-slurmrestd.sock`,
+        '--port',
+        '0',
+        '--db',
+        'w.db',
+      ],
+      io,
+    )
+    expect(code).toBe(1)
+    expect(io.err() + io.out()).toMatch(/no-slurmrestd\.sock\) cannot be reached/)
+  })
+
+  it('refuses a slurmrestd address that is neither http(s) nor unix:', async () => {
+    const io = captureIo(dir())
+    const args = ['sweep', ...tiny, '--axis', 'system.seed=41', '--executor', 'slurm', '--slurmrestd', 'localhost:6820']
+    expect(await main([...args, '--db', 'w.db'], io)).toBe(2)
+    expect(io.err()).toMatch(/slurm\.rest\.url: write slurmrestd's address as http:\/\/host:6820/)
+  })
+
   it.skipIf(!slurmAnswers && !slurmRequired)(
     `runs a 2 × 2 sweep on Slurm and ends with one JSON line${slurmAnswers || slurmRequired ? '' : ` (skipped: ${noSlurmReason})`}`,
     async () => {
