@@ -76,6 +76,18 @@ export function jobInfosOf(job: RestJob): JobInfo[] {
   return arrayTaskIds(job.array_task_string ?? '').map((task) => ({ jobId: `${arrayJob}_${task}`, ...base }))
 }
 
+/**
+ * What the task's environment gets (sbatch would copy all of the host's; slurmrestd copies none): a PATH
+ * to find node and the workbench's own variables (e.g. CHASE_WORKBENCH_DATA), never the REST token.
+ */
+export function taskEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const result: Record<string, string> = { PATH: env.PATH ?? '/usr/bin:/bin', HOME: env.HOME ?? '/' }
+  for (const [name, value] of Object.entries(env))
+    if (value !== undefined && (name.startsWith('CHASE_WORKBENCH_') || name === 'LANG' || name === 'TZ'))
+      result[name] = value
+  return result
+}
+
 export interface SlurmRestOptions {
   readonly settings: SlurmRestSettings
   /** Where the token variable is read (default: this process's environment). */
@@ -160,8 +172,7 @@ export function slurmRest(options: SlurmRestOptions): SlurmCli {
       const job = {
         ...restJobProperties(script),
         current_working_directory: dirname(scriptPath),
-        // sbatch would pass the host's environment; the task needs at least a PATH to find node.
-        environment: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/' },
+        environment: taskEnvironment(process.env),
       }
       const { status, data } = await call('POST', `${api}/job/submit`, SubmitResponse, { script, job })
       if (data.errors.length > 0 || data.job_id === undefined || status >= 400)

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { restJobProperties, slurmTimeToMinutes } from '../../../../src/main/host/slurm/restJobProperties'
-import { arrayTaskIds, jobInfosOf, slurmRest } from '../../../../src/main/host/slurm/slurmRest'
+import { arrayTaskIds, jobInfosOf, slurmRest, taskEnvironment } from '../../../../src/main/host/slurm/slurmRest'
 import { slurmState } from '../../../../src/main/host/slurm/slurmStates'
 import { jobScript } from '../../../../src/main/host/slurm/jobScript'
 import { SlurmSettings } from '../../../../src/shared/sweep/sweepSpec'
@@ -66,6 +66,12 @@ describe('slurmrestd requests', () => {
       exitSignal: 0,
     })
     expect(jobInfosOf({ ...base, array_job_id: 0 })[0]!.jobId).toBe('50')
+  })
+
+  it('gives the task a PATH and the workbench’s variables, not the token', () => {
+    expect(
+      taskEnvironment({ PATH: '/n/bin', HOME: '/h', CHASE_WORKBENCH_DATA: '/d', SLURM_JWT: 'secret', OTHER: 'x' }),
+    ).toEqual({ PATH: '/n/bin', HOME: '/h', CHASE_WORKBENCH_DATA: '/d' })
   })
 
   it('says where slurmrestd was expected when nothing listens there', async () => {
