@@ -37,7 +37,7 @@ export const SlurmRestSettings = z.object({
     .string()
     .max(1000)
     .regex(/^(https?:\/\/[^\s]+|unix:\/[^\s]*)$/, {
-      message: 'write slurmrestd\'s address as http://host:6820 or unix:/path/to/slurmrestd.sock',
+      message: "write slurmrestd's address as http://host:6820 or unix:/path/to/slurmrestd.sock",
     }),
   /** X-SLURM-USER-NAME (default: the host's user). */
   user: z.string().trim().min(1).max(100).optional(),

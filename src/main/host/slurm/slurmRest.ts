@@ -192,8 +192,13 @@ export function slurmRest(options: SlurmRestOptions): SlurmCli {
     },
     async scancel(jobId, signal) {
       const query = signal ? `?signal=${encodeURIComponent(signal)}` : ''
-      const { status, data } = await call('DELETE', `${api}/job/${encodeURIComponent(jobId)}${query}`, PlainResponse)
-      if (status >= 400 || data.errors.length > 0) throw failure(`cancel of job ${jobId}`, status, data.errors)
+      const { status, data } = await call(
+        'DELETE',
+        `${api}/job/${encodeURIComponent(jobId)}${query}`,
+        PlainResponse,
+      )
+      if (status >= 400 || data.errors.length > 0)
+        throw failure(`cancel of job ${jobId}`, status, data.errors)
     },
     close: () => dispatcher.close(),
   }

@@ -77,7 +77,16 @@ describe('chase-workbench sweep', () => {
 
   it('refuses a slurmrestd address that is neither http(s) nor unix:', async () => {
     const io = captureIo(dir())
-    const args = ['sweep', ...tiny, '--axis', 'system.seed=41', '--executor', 'slurm', '--slurmrestd', 'localhost:6820']
+    const args = [
+      'sweep',
+      ...tiny,
+      '--axis',
+      'system.seed=41',
+      '--executor',
+      'slurm',
+      '--slurmrestd',
+      'localhost:6820',
+    ]
     expect(await main([...args, '--db', 'w.db'], io)).toBe(2)
     expect(io.err()).toMatch(/slurm\.rest\.url: write slurmrestd's address as http:\/\/host:6820/)
   })

@@ -23,7 +23,8 @@ export const restUrl = process.env.CHASE_SLURMRESTD_URL ?? 'http://127.0.0.1:682
 const restUser = userInfo().username
 const token = slurmAnswers
   ? /SLURM_JWT=(\S+)/.exec(
-      spawnSync('scontrol', ['token', `username=${restUser}`, 'lifespan=7200'], { encoding: 'utf8' }).stdout ?? '',
+      spawnSync('scontrol', ['token', `username=${restUser}`, 'lifespan=7200'], { encoding: 'utf8' })
+        .stdout ?? '',
     )?.[1]
   : undefined
 if (token) process.env.SLURM_JWT = token

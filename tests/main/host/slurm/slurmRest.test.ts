@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { restJobProperties, slurmTimeToMinutes } from '../../../../src/main/host/slurm/restJobProperties'
-import { arrayTaskIds, jobInfosOf, slurmRest, taskEnvironment } from '../../../../src/main/host/slurm/slurmRest'
+import {
+  arrayTaskIds,
+  jobInfosOf,
+  slurmRest,
+  taskEnvironment,
+} from '../../../../src/main/host/slurm/slurmRest'
 import { slurmState } from '../../../../src/main/host/slurm/slurmStates'
 import { jobScript } from '../../../../src/main/host/slurm/jobScript'
 import { SlurmSettings } from '../../../../src/shared/sweep/sweepSpec'
@@ -39,7 +44,9 @@ describe('slurmrestd requests', () => {
   })
 
   it('refuses sbatch options it cannot send, naming them', () => {
-    expect(() => restJobProperties('#SBATCH --exclusive\n')).toThrow(/--exclusive cannot be sent through slurmrestd/)
+    expect(() => restJobProperties('#SBATCH --exclusive\n')).toThrow(
+      /--exclusive cannot be sent through slurmrestd/,
+    )
     expect(() => restJobProperties('#SBATCH -p gpu\n')).toThrow(/long form/)
   })
 
@@ -58,7 +65,9 @@ describe('slurmrestd requests', () => {
       '50_1',
       '50_2',
     ])
-    expect(jobInfosOf({ ...base, job_id: 51, array_job_id: 50, array_task_id: 0, exit_code: 256 * 3 })[0]).toEqual({
+    expect(
+      jobInfosOf({ ...base, job_id: 51, array_job_id: 50, array_task_id: 0, exit_code: 256 * 3 })[0],
+    ).toEqual({
       jobId: '50_0',
       state: 'PENDING',
       reason: 'Resources',
@@ -70,7 +79,13 @@ describe('slurmrestd requests', () => {
 
   it('gives the task a PATH and the workbench’s variables, not the token', () => {
     expect(
-      taskEnvironment({ PATH: '/n/bin', HOME: '/h', CHASE_WORKBENCH_DATA: '/d', SLURM_JWT: 'secret', OTHER: 'x' }),
+      taskEnvironment({
+        PATH: '/n/bin',
+        HOME: '/h',
+        CHASE_WORKBENCH_DATA: '/d',
+        SLURM_JWT: 'secret',
+        OTHER: 'x',
+      }),
     ).toEqual({ PATH: '/n/bin', HOME: '/h', CHASE_WORKBENCH_DATA: '/d' })
   })
 
@@ -81,7 +96,10 @@ describe('slurmrestd requests', () => {
   })
 
   it('asks for the token variable when it is empty', async () => {
-    const client = slurmRest({ settings: { url: 'http://127.0.0.1:1', tokenEnv: 'CHASE_NO_SUCH_TOKEN' }, env: {} })
+    const client = slurmRest({
+      settings: { url: 'http://127.0.0.1:1', tokenEnv: 'CHASE_NO_SUCH_TOKEN' },
+      env: {},
+    })
     await expect(client.jobs(['1'])).rejects.toThrow(/set \$CHASE_NO_SUCH_TOKEN/)
     await client.close?.()
   })
@@ -95,73 +113,83 @@ describe('a slurmrestd for the REST executor tests', () => {
   })
 })
 
-describe.skipIf(!runRest)(`jobs through a real slurmrestd${runRest ? '' : ` (skipped: ${noRestReason})`}`, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'chase-rest-'))
-  const client = slurmRest({ settings: restSettings })
-  afterAll(async () => {
-    await client.close?.()
-    rmSync(dir, { recursive: true, force: true })
-  })
+describe.skipIf(!runRest)(
+  `jobs through a real slurmrestd${runRest ? '' : ` (skipped: ${noRestReason})`}`,
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chase-rest-'))
+    const client = slurmRest({ settings: restSettings })
+    afterAll(async () => {
+      await client.close?.()
+      rmSync(dir, { recursive: true, force: true })
+    })
 
-  const script = (body: string, sbatch: string[]) => {
-    const path = join(dir, `job-${Date.now()}-${Math.random().toString(36).slice(2)}.sh`)
-    writeFileSync(path, ['#!/bin/bash', ...sbatch.map((l) => `#SBATCH ${l}`), body, ''].join('\n'), { mode: 0o700 })
-    return path
-  }
+    const script = (body: string, sbatch: string[]) => {
+      const path = join(dir, `job-${Date.now()}-${Math.random().toString(36).slice(2)}.sh`)
+      writeFileSync(path, ['#!/bin/bash', ...sbatch.map((l) => `#SBATCH ${l}`), body, ''].join('\n'), {
+        mode: 0o700,
+      })
+      return path
+    }
 
-  it('submits a 2-task array and follows both tasks to COMPLETED, exit codes and output included', async () => {
-    const path = script('echo "task $SLURM_ARRAY_TASK_ID"; exit $SLURM_ARRAY_TASK_ID', [
-      '--job-name=chase-rest-array',
-      `--output=${dir}/array-%A_%a.out`,
-      '--array=0-1',
-      '--time=00:05:00',
-    ])
-    const jobId = await client.sbatch(path)
-    expect(jobId).toMatch(/^\d+$/)
-    const ids = [`${jobId}_0`, `${jobId}_1`]
-    let seen = new Map<string, { state: string; exitCode: number | null }>()
-    await eventually(
-      () => ids.every((id) => seen.get(id) && !slurmState(seen.get(id)!.state).alive),
-      'both array tasks to end',
-      120_000,
-      () => [...seen.entries()],
-      async () => (seen = await client.jobs(ids)),
-    )
-    expect(seen.get(ids[0]!)).toMatchObject({ state: 'COMPLETED', exitCode: 0 })
-    // Task 1 exits 1: Slurm calls that FAILED, with the code.
-    expect(seen.get(ids[1]!)).toMatchObject({ state: 'FAILED', exitCode: 1 })
-    expect(readFileSync(`${dir}/array-${jobId}_0.out`, 'utf8')).toContain('task 0')
-    expect(readFileSync(`${dir}/array-${jobId}_1.out`, 'utf8')).toContain('task 1')
-  })
+    it('submits a 2-task array and follows both tasks to COMPLETED, exit codes and output included', async () => {
+      const path = script('echo "task $SLURM_ARRAY_TASK_ID"; exit $SLURM_ARRAY_TASK_ID', [
+        '--job-name=chase-rest-array',
+        `--output=${dir}/array-%A_%a.out`,
+        '--array=0-1',
+        '--time=00:05:00',
+      ])
+      const jobId = await client.sbatch(path)
+      expect(jobId).toMatch(/^\d+$/)
+      const ids = [`${jobId}_0`, `${jobId}_1`]
+      let seen = new Map<string, { state: string; exitCode: number | null }>()
+      await eventually(
+        () => ids.every((id) => seen.get(id) && !slurmState(seen.get(id)!.state).alive),
+        'both array tasks to end',
+        120_000,
+        () => [...seen.entries()],
+        async () => (seen = await client.jobs(ids)),
+      )
+      expect(seen.get(ids[0]!)).toMatchObject({ state: 'COMPLETED', exitCode: 0 })
+      // Task 1 exits 1: Slurm calls that FAILED, with the code.
+      expect(seen.get(ids[1]!)).toMatchObject({ state: 'FAILED', exitCode: 1 })
+      expect(readFileSync(`${dir}/array-${jobId}_0.out`, 'utf8')).toContain('task 0')
+      expect(readFileSync(`${dir}/array-${jobId}_1.out`, 'utf8')).toContain('task 1')
+    })
 
-  it('cancels one task of a running array and leaves the other running', async () => {
-    const path = script('sleep 120', ['--job-name=chase-rest-cancel', `--output=${dir}/c-%A_%a.out`, '--array=0-1'])
-    const jobId = await client.sbatch(path)
-    const [first, second] = [`${jobId}_0`, `${jobId}_1`]
-    let seen = new Map<string, { state: string }>()
-    await eventually(
-      () => seen.get(first)?.state === 'RUNNING' && seen.get(second)?.state === 'RUNNING',
-      'both tasks to run',
-      120_000,
-      () => [...seen.entries()],
-      async () => (seen = await client.jobs([first, second])),
-    )
-    await client.scancel(second)
-    await eventually(
-      () => seen.get(second)?.state === 'CANCELLED',
-      'the cancelled task to be CANCELLED',
-      60_000,
-      () => [...seen.entries()],
-      async () => (seen = await client.jobs([first, second])),
-    )
-    expect(seen.get(first)?.state).toBe('RUNNING')
-    await client.scancel(jobId)
-  })
+    it('cancels one task of a running array and leaves the other running', async () => {
+      const path = script('sleep 120', [
+        '--job-name=chase-rest-cancel',
+        `--output=${dir}/c-%A_%a.out`,
+        '--array=0-1',
+      ])
+      const jobId = await client.sbatch(path)
+      const [first, second] = [`${jobId}_0`, `${jobId}_1`]
+      let seen = new Map<string, { state: string }>()
+      await eventually(
+        () => seen.get(first)?.state === 'RUNNING' && seen.get(second)?.state === 'RUNNING',
+        'both tasks to run',
+        120_000,
+        () => [...seen.entries()],
+        async () => (seen = await client.jobs([first, second])),
+      )
+      await client.scancel(second)
+      await eventually(
+        () => seen.get(second)?.state === 'CANCELLED',
+        'the cancelled task to be CANCELLED',
+        60_000,
+        () => [...seen.entries()],
+        async () => (seen = await client.jobs([first, second])),
+      )
+      expect(seen.get(first)?.state).toBe('RUNNING')
+      await client.scancel(jobId)
+    })
 
-  it('turns Slurm’s errors into the reason', async () => {
-    await expect(client.scancel('999999999')).rejects.toThrow(/cancel of job 999999999 failed.*(Invalid job id|Unable to find)/i)
-    const bad = script('true', ['--partition=no-such-partition'])
-    await expect(client.sbatch(bad)).rejects.toThrow(/submit of .* failed.*partition/i)
-  })
-})
-
+    it('turns Slurm’s errors into the reason', async () => {
+      await expect(client.scancel('999999999')).rejects.toThrow(
+        /cancel of job 999999999 failed.*(Invalid job id|Unable to find)/i,
+      )
+      const bad = script('true', ['--partition=no-such-partition'])
+      await expect(client.sbatch(bad)).rejects.toThrow(/submit of .* failed.*partition/i)
+    })
+  },
+)
