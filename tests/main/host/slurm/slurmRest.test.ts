@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -190,6 +191,68 @@ describe.skipIf(!runRest)(
       )
       const bad = script('true', ['--partition=no-such-partition'])
       await expect(client.sbatch(bad)).rejects.toThrow(/submit of .* failed.*partition/i)
+    })
+  },
+)
+
+// A slurmrestd of our own on a unix socket with rest_auth/local (it refuses root: the dev cluster's
+// `slurmrestd` user runs it, and the job runs as that user).
+const restUserId = spawnSync('id', ['-u', 'slurmrestd'], { encoding: 'utf8' })
+const canRunLocalRest = runRest && process.getuid?.() === 0 && restUserId.status === 0
+describe.skipIf(!canRunLocalRest)(
+  `a job through slurmrestd on a unix socket${canRunLocalRest ? '' : ' (skipped: needs root, the slurmrestd user and slurmrestd)'}`,
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chase-rest-unix-'))
+    const socket = join(dir, 'slurmrestd.sock')
+    let daemon: ChildProcess | undefined
+    afterAll(() => {
+      daemon?.kill()
+      rmSync(dir, { recursive: true, force: true })
+    })
+
+    it('submits and follows a job over the socket, without a token', async () => {
+      const uid = Number(restUserId.stdout.trim())
+      chmodSync(dir, 0o755)
+      chownSync(dir, uid, -1)
+      daemon = spawn(
+        'runuser',
+        [
+          '-u',
+          'slurmrestd',
+          '--',
+          'slurmrestd',
+          '-a',
+          'rest_auth/local',
+          '-s',
+          'openapi/v0.0.38',
+          `unix:${socket}`,
+        ],
+        { stdio: 'ignore' },
+      )
+      let listening = false
+      await eventually(
+        () => listening,
+        'slurmrestd to listen on its socket',
+        15_000,
+        undefined,
+        async () => (listening = existsSync(socket)),
+      )
+      const client = slurmRest({ settings: { url: `unix:${socket}`, user: 'slurmrestd' } })
+      const path = join(dir, 'job.sh')
+      writeFileSync(path, `#!/bin/bash\n#SBATCH --output=${dir}/unix-%j.out\necho "as $(id -un)"\n`, {
+        mode: 0o755,
+      })
+      const jobId = await client.sbatch(path)
+      let seen = new Map<string, { state: string }>()
+      await eventually(
+        () => seen.get(jobId)?.state === 'COMPLETED',
+        'the job to complete',
+        120_000,
+        () => [...seen.entries()],
+        async () => (seen = await client.jobs([jobId])),
+      )
+      expect(readFileSync(join(dir, `unix-${jobId}.out`), 'utf8')).toContain('as slurmrestd')
+      await client.close?.()
     })
   },
 )
