@@ -79,8 +79,10 @@ start_rest() {
   id slurmrestd >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin slurmrestd
   # -u: slurmrestd refuses root; it drops to its own user once the port is open. -s: only the
   # v0.0.38 API (the dbv0.0.38 one needs slurmdbd, which this cluster does not run).
-  SLURM_JWT=daemon nohup slurmrestd -a rest_auth/jwt -s openapi/v0.0.38 -u slurmrestd "127.0.0.1:$rest_port" \
-    >"$state/slurmrestd.log" 2>&1 &
+  # Started from the state folder: slurmrestd calls getcwd() on each submit and dies when the folder it
+  # was started from is gone (a deleted checkout, say).
+  (cd "$state" && SLURM_JWT=daemon exec nohup slurmrestd -a rest_auth/jwt -s openapi/v0.0.38 -u slurmrestd \
+    "127.0.0.1:$rest_port" >"$state/slurmrestd.log" 2>&1) &
   echo $! >"$state/slurmrestd.pid"
   for _ in $(seq 1 20); do
     (exec 3<>"/dev/tcp/127.0.0.1/$rest_port") 2>/dev/null && { echo "slurm-dev-cluster: slurmrestd on 127.0.0.1:$rest_port"; return 0; }
