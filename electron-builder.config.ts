@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Configuration } from 'electron-builder'
 
 /**
@@ -5,6 +7,42 @@ import type { Configuration } from 'electron-builder'
  * platform after `npm install` (electron-builder downloads Electron and its packaging tools, so it needs
  * the internet). tests/packaging/electronBuilderConfig.test.ts checks this file's shape.
  */
+/**
+ * The packages the trainer bundle (out/main/trainer.js and its chunks) imports. webgpu trainers run on the
+ * system Node.js (docs/gpu-desktop.md), which cannot read inside app.asar: the bundle and every package
+ * it loads, with their dependencies, must be real files in app.asar.unpacked.
+ * tests/packaging/electronBuilderConfig.test.ts fails when the bundle imports a package not listed here.
+ */
+export const trainerPackages = [
+  '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-backend-cpu',
+  '@tensorflow/tfjs-backend-wasm',
+  '@tensorflow/tfjs-backend-webgpu',
+  '@tensorflow/tfjs-layers',
+  'webgpu',
+  'zod',
+  'undici',
+  'protobufjs',
+  'onnxruntime-node',
+] as const
+
+/** `packages` and everything they depend on that is installed (optional ones may be absent). */
+export function installedClosure(packages: readonly string[], root = __dirname): string[] {
+  const found = new Set<string>()
+  const queue = [...packages]
+  for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
+    const manifest = join(root, 'node_modules', name, 'package.json')
+    if (found.has(name) || !existsSync(manifest)) continue
+    found.add(name)
+    const { dependencies = {}, optionalDependencies = {} } = JSON.parse(readFileSync(manifest, 'utf8')) as {
+      dependencies?: Record<string, string>
+      optionalDependencies?: Record<string, string>
+    }
+    queue.push(...Object.keys(dependencies), ...Object.keys(optionalDependencies))
+  }
+  return [...found].sort()
+}
+
 const config: Configuration = {
   appId: 'org.chase-workbench.desktop',
   productName: 'Chase Workbench',
@@ -18,8 +56,15 @@ const config: Configuration = {
     '!node_modules/@tensorflow/tfjs-node{,-gpu}/**',
   ],
   asar: true,
-  // Native addons and wasm must be real files: the OS loads them with dlopen or streaming reads.
-  asarUnpack: ['**/*.node', 'node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm'],
+  // Native addons and wasm must be real files: the OS loads them with dlopen or streaming reads. The
+  // trainer bundle and its packages too, for webgpu trainers on the system Node.js.
+  asarUnpack: [
+    '**/*.node',
+    'node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm',
+    'out/main/trainer.js',
+    'out/main/chunks/**',
+    ...installedClosure(trainerPackages).map((name) => `node_modules/${name}/**`),
+  ],
   // better-sqlite3 13 ships Node-API prebuilts for every target, which Electron loads as they are.
   npmRebuild: false,
   electronFuses: {
