@@ -63,3 +63,29 @@ export async function expectStatus(page: Page, status: RegExp | string, timeout 
 export async function expectChart(page: Page, testId: string, timeout = 60_000): Promise<void> {
   await expect(page.getByTestId(testId).locator('canvas').first()).toBeVisible({ timeout })
 }
+
+/** Calls the host on a socket of its own, as any API client would. */
+export async function callHost<T>(page: Page, method: string, params: unknown): Promise<T> {
+  return page.evaluate(
+    async ({ method, params }) =>
+      new Promise<unknown>((resolve, reject) => {
+        const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api`)
+        ws.onopen = () => ws.send(JSON.stringify({ type: 'request', id: 1, method, params }))
+        ws.onerror = () => reject(new Error(`the socket failed for ${method}`))
+        ws.onmessage = (m) => {
+          const frame = JSON.parse(String(m.data)) as {
+            type: string
+            id?: number
+            ok?: boolean
+            result?: unknown
+            error?: { message: string }
+          }
+          if (frame.type !== 'response' || frame.id !== 1) return
+          ws.close()
+          if (frame.ok) resolve(frame.result)
+          else reject(new Error(`${method}: ${frame.error?.message ?? 'failed'}`))
+        }
+      }),
+    { method, params },
+  ) as Promise<T>
+}

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
-import { chooseField, expectChart, screenshot, setField } from './helpers'
+import { callHost, chooseField, expectChart, screenshot, setField } from './helpers'
 
 /**
  * A 2 × 2 sweep (two seeds × two channel sparsities) started from the run form on the local executor,
@@ -94,11 +94,15 @@ test('varies two fields of the run form into a 2 × 2 sweep and reads it on its 
   // The page keeps answering, and the host agrees: the run is gone, the other cells keep theirs.
   await page.getByTestId('sweep-row-label-0').click()
   await expect(page.getByTestId('sweep-row-0')).toHaveClass(/selected/)
-  const onHost = await callHost<{ cellRecords: { index: number; runId: string | null }[] }>('sweeps.get', {
-    sweepId,
-  })
+  const onHost = await callHost<{ cellRecords: { index: number; runId: string | null }[] }>(
+    page,
+    'sweeps.get',
+    {
+      sweepId,
+    },
+  )
   expect(onHost.cellRecords.map((c) => c.runId === null)).toEqual([false, false, false, true])
-  const runIds = (await callHost<{ runs: { id: string }[] }>('runs.list', {})).runs.map((r) => r.id)
+  const runIds = (await callHost<{ runs: { id: string }[] }>(page, 'runs.list', {})).runs.map((r) => r.id)
   expect(runIds).not.toContain(deletedRunId!.replace('#/runs/', ''))
   for (const cell of onHost.cellRecords.slice(0, 3)) expect(runIds).toContain(cell.runId)
 
@@ -106,29 +110,3 @@ test('varies two fields of the run form into a 2 × 2 sweep and reads it on its 
   await page.goto('/#/sweeps')
   await expect(page.getByTestId('sweeps-table')).toContainText('3/4 completed')
 })
-
-/** Calls the host on a socket of its own, as any API client would. */
-async function callHost<T>(method: string, params: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ method, params }) =>
-      new Promise<unknown>((resolve, reject) => {
-        const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api`)
-        ws.onopen = () => ws.send(JSON.stringify({ type: 'request', id: 1, method, params }))
-        ws.onerror = () => reject(new Error(`the socket failed for ${method}`))
-        ws.onmessage = (m) => {
-          const frame = JSON.parse(String(m.data)) as {
-            type: string
-            id?: number
-            ok?: boolean
-            result?: unknown
-            error?: { message: string }
-          }
-          if (frame.type !== 'response' || frame.id !== 1) return
-          ws.close()
-          if (frame.ok) resolve(frame.result)
-          else reject(new Error(`${method}: ${frame.error?.message ?? 'failed'}`))
-        }
-      }),
-    { method, params },
-  ) as Promise<T>
-}

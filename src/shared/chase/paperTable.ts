@@ -36,10 +36,19 @@ export interface PaperTableRow {
 export function paperTable(runs: readonly PaperTableRun[]): PaperTableRow[] {
   const groups = new Map<string, PaperTableRun[]>()
   for (const run of runs) groups.set(run.group, [...(groups.get(run.group) ?? []), run])
-  const rows = [...groups.values()].map((members) => {
-    const method = members.every((m) => m.method === members[0]!.method) ? members[0]!.method : null
+  const methodOf = (members: readonly PaperTableRun[]) =>
+    members.every((m) => m.method === members[0]!.method) ? members[0]!.method : null
+  const groupsPerMethod = new Map<PaperMethod, number>()
+  for (const members of groups.values()) {
+    const method = methodOf(members)
+    if (method) groupsPerMethod.set(method, (groupsPerMethod.get(method) ?? 0) + 1)
+  }
+  const rows = [...groups.entries()].map(([group, members]) => {
+    const method = methodOf(members)
+    // A method trained at two settings (two bases, a changed field) gets two rows: the group tells them apart.
+    const title = method ? paperMethodTitles[method] : null
     return {
-      label: method ? paperMethodTitles[method] : members[0]!.group,
+      label: title === null ? group : groupsPerMethod.get(method!)! > 1 ? `${title} (${group})` : title,
       method,
       seeds: members.length,
       accuracy: meanStd(members.map((m) => m.accuracy)),

@@ -13,7 +13,7 @@ import { dstRateAt } from './dstRate'
 import { layerDensities } from './erk'
 import { explorationSteps, type ExplorationUpdate } from './explorationSchedule'
 import { maskLayout, type MaskedTensor } from './maskLayout'
-import { gpuSupportedRange } from './gpuSupportedRange'
+import { gpuSupportedRange, type GpuSupportedRange } from './gpuSupportedRange'
 import { estimateTrainingFlopsRatio, inferenceMacs, type CostTensor } from './planCost'
 import { planIssues, type PlanIssue } from './planChecks'
 import { runLength } from './runLength'
@@ -107,8 +107,8 @@ export interface ChasePlan {
   readonly theoreticalRatio: number
   readonly gpuSupportedRatio: number
   /**
-   * [low, high] GPU-supported ratio between removal in proportion to width and removal from the last
-   * layers first (what the UMM selection does on initial weights); [1, 1] without channel events.
+   * [low, high] GPU-supported ratio that every run meeting the floors and the last event's target lands
+   * in, whichever channels it removes (see gpuSupportedRange.ts); [1, 1] without channel events.
    */
   readonly gpuSupportedRatioRange: readonly [number, number]
   /** Training FLOPs (RigL convention) / dense training, under the same assumption. */
@@ -236,9 +236,10 @@ export function planForSpec(
     groups.map((g) => [g.name, Math.max(g.minChannels, Math.round(g.channels * (1 - finalSc))) / g.channels]),
   )
   const expected = inferenceMacs(costTensors, (group) => finalKeep.get(group) ?? 1)
-  const range = lastEvent
-    ? gpuSupportedRange(costTensors, groups, lastEvent.targetAliveChannels, denseMacs).ratioRange
-    : ([1, 1] as const)
+  const outcomes = lastEvent
+    ? gpuSupportedRange(costTensors, groups, lastEvent.targetAliveChannels, denseMacs)
+    : null
+  const range = outcomes ? outcomes.ratioRange : ([1, 1] as const)
   const trainingFlopsRatio = estimateTrainingFlopsRatio(costTensors, {
     totalSteps: timing.totalSteps,
     denseForwardMacs: denseMacs,
@@ -291,16 +292,16 @@ export function planForSpec(
       momentum: config.optim.momentum,
       sparse,
     }),
-    notes: planNotes(config, spec, timing, channelsOn),
+    notes: planNotes(config, timing, channelsOn, outcomes),
   }
   return { ok: true, plan, warnings }
 }
 
 function planNotes(
   config: ExperimentConfig,
-  spec: ModelSpec,
   timing: ChaseTiming,
   channelsOn: boolean,
+  outcomes: GpuSupportedRange | null,
 ): string[] {
   const notes: string[] = []
   if (channelsOn) {
@@ -312,18 +313,18 @@ function planNotes(
   } else if (config.channels.enabled && config.channels.sparsity === 0) {
     notes.push('Channel sparsity is 0: channel pruning is on but removes nothing.')
   }
-  if (channelsOn && spec.channelGroups.some((g) => (g.tied ?? []).length > 0))
-    notes.push(
-      'Prune skip: residual-stream groups come after the block-internal ones, so the GPU-supported range ' +
-        'is a rough guide here, not a bound; the finished run reports the measured ratio.',
-    )
   if (config.sparsity.enabled && config.sparsity.exploration !== 'static')
     notes.push('Prune and grow use exact counts: round(d·N) after a prune, round(dr(s)·N) after a grow.')
   notes.push(
-    'Single FLOPs estimates assume channel removal spread over the groups in proportion to their width; ' +
-      'the GPU-supported range runs from that to removal from the last layers first, which is what UMM ' +
-      'selection does on initial weights. A finished run reports the measured ratio.',
+    'Single FLOPs estimates assume channel removal spread over the groups in proportion to their width.',
   )
+  if (outcomes)
+    notes.push(
+      'The GPU-supported range bounds every choice of channels that keeps the floors and meets the last ' +
+        `target; inside it, removal in proportion to width gives ${outcomes.proportionalRatio.toFixed(3)}× and ` +
+        `from the last layers first (what UMM selection does on initial weights of a chain like VGG) ` +
+        `${outcomes.lateLayersFirstRatio.toFixed(3)}×. A finished run reports the measured ratio.`,
+    )
   return notes
 }
 

@@ -89,8 +89,8 @@ describe('chase-workbench plan', () => {
     expect(plan.timing.softBoundEndStep / 475).toBe(130)
     expect(plan.lrMilestoneSteps.map((s) => s / 475)).toEqual([80, 120])
     expect(plan.selectionWindow.startStep / 475).toBe(130)
-    expect(plan.gpuSupportedRatioRange[0]).toBeCloseTo(0.257, 3)
-    expect(plan.gpuSupportedRatioRange[1]).toBeCloseTo(0.69, 2)
+    expect(plan.gpuSupportedRatioRange[0]).toBeCloseTo(0.077, 3)
+    expect(plan.gpuSupportedRatioRange[1]).toBeCloseTo(0.713, 3)
   })
 
   it('prints a readable table with the layers and the events', async () => {

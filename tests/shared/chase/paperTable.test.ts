@@ -42,4 +42,13 @@ describe('paperTable', () => {
     expect(text).toContain('| Chase | 2 | 91.00 ± 1.41 | -3.00 | 0.20× | 0.10× | 0.51× |')
     expect(text.trim().split('\n')).toHaveLength(2 + rows.length)
   })
+
+  it('names the setting when one method fills two rows, so no two rows share a label', () => {
+    const twice = paperTable([
+      run('base a', 'chase', 0.9),
+      run('base b', 'chase', 0.8),
+      run('d', 'dense', 0.95),
+    ])
+    expect(twice.map((r) => r.label)).toEqual(['Dense', 'Chase (base a)', 'Chase (base b)'])
+  })
 })

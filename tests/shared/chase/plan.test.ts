@@ -88,11 +88,13 @@ describe('computePlan for the paper VGG-19/CIFAR-100 preset', () => {
     expect(classic.at(-1)!.dstRate).toBeCloseTo(0.005, 5)
   })
 
-  it('shows a GPU-supported range from proportional removal to the late-layers-first 0.69×', () => {
+  it('bounds the GPU-supported ratio by 0.077–0.713×, around the proportional 0.257× and the official 0.690×', () => {
     const [low, high] = plan.gpuSupportedRatioRange
-    expect(low).toBeCloseTo(plan.gpuSupportedRatio, 12)
-    expect(low).toBeCloseTo(0.257, 3)
-    expect(high).toBeCloseTo(0.69, 2)
+    expect(low).toBeCloseTo(0.077, 3)
+    expect(high).toBeCloseTo(0.713, 3)
+    expect(plan.gpuSupportedRatio).toBeCloseTo(0.257, 3)
+    expect(plan.notes.join(' ')).toContain('proportion to width gives 0.257× and from the last layers first')
+    expect(plan.notes.join(' ')).toContain('0.690×')
   })
 
   it('reports the dense MACs ≈ 398.2 M and ratios below 1', () => {

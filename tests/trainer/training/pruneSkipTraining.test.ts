@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { computePlan } from '../../../src/shared/chase/plan'
 import type { TrainerEvent, TrainerToHost } from '../../../src/shared/protocol/trainerMessages'
 import { startTrainer, tinyConfig } from '../../support/trainerProcess'
 
@@ -24,6 +25,12 @@ describe('prune skip in a real training run', () => {
     const result = (done as TrainerEvent<'done'>).result
     expect(result.channelSparsity).toBeGreaterThan(0.3)
     expect(result.flops.gpuSupportedRatio).toBeLessThan(1)
+    // Whatever channels the run chose, the plan's range holds its measured ratio.
+    const plan = computePlan(config)
+    if (!plan.ok) throw new Error(JSON.stringify(plan.errors))
+    const [low, high] = plan.plan.gpuSupportedRatioRange
+    expect(result.flops.gpuSupportedRatio).toBeGreaterThanOrEqual(low - 1e-9)
+    expect(result.flops.gpuSupportedRatio).toBeLessThanOrEqual(high + 1e-9)
     // The slimmed network (residual stream cut in every tensor) scores what the masked one did.
     expect(result.slimmedTestAccuracy).toBeCloseTo(result.best.testAccuracy, 6)
 

@@ -146,7 +146,7 @@ function describe(plan: ChasePlan): string {
     `Dense MACs ${millions(plan.denseMacs)}; expected at the end: theoretical ${millions(plan.expectedTheoreticalMacs)} ` +
       `(${fixed(plan.theoreticalRatio, 3)}×), GPU-supported ${millions(plan.expectedGpuSupportedMacs)} (${fixed(plan.gpuSupportedRatio, 3)}×)`,
     `GPU-supported range ${fixed(plan.gpuSupportedRatioRange[0], 3)}–${fixed(plan.gpuSupportedRatioRange[1], 3)}× ` +
-      '(channels removed in proportion to width … from the last layers first)',
+      '(a bound on every choice of channels that keeps the floors)',
     `LR decays after steps ${plan.lrMilestoneSteps.join(', ') || '— (no step schedule)'}; ` +
       `best checkpoint chosen in epochs ${plan.selectionWindow.startEpoch}–${plan.epochs - 1} ` +
       `(after step ${plan.selectionWindow.startStep})`,
