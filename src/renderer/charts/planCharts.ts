@@ -134,27 +134,47 @@ export function softBoundChart(plan: ChasePlan): ChartOption {
 }
 
 /** Dense, theoretical and GPU-supported inference MACs, as bars with their ratio. */
+/**
+ * Dense and theoretical MACs as bars; GPU-supported MACs as the plan's range (a floating bar from the
+ * bound's low to its high end), since which channels go (and so the figure) is only known after training.
+ */
 export function flopsChart(plan: ChasePlan): ChartOption {
-  const bars = [
-    { name: 'dense', value: plan.denseMacs },
-    { name: 'theoretical', value: plan.expectedTheoreticalMacs },
-    { name: 'GPU-supported', value: plan.expectedGpuSupportedMacs },
-  ]
+  const [low, high] = plan.gpuSupportedRatioRange
+  const names = ['dense', 'theoretical', 'GPU-supported']
+  const ratio = (macs: number) => macs / Math.max(1, plan.denseMacs)
   return baseChart({
     legend: { show: false },
-    grid: { left: 100, right: 60, top: 8, bottom: 24 },
-    tooltip: { trigger: 'axis', confine: true, valueFormatter: (v) => `${formatNumber(Number(v))} MACs` },
-    yAxis: { type: 'category', data: bars.map((b) => b.name), inverse: true },
+    grid: { left: 100, right: 90, top: 8, bottom: 24 },
+    tooltip: {
+      trigger: 'axis',
+      confine: true,
+      formatter: () =>
+        `dense ${formatNumber(plan.denseMacs)} MACs<br>theoretical ${formatNumber(plan.expectedTheoreticalMacs)} ` +
+        `(${ratio(plan.expectedTheoreticalMacs).toFixed(3)}×)<br>GPU-supported between ${low.toFixed(3)}× and ` +
+        `${high.toFixed(3)}× (every choice of channels that keeps the floors)`,
+    },
+    yAxis: { type: 'category', data: names, inverse: true },
     xAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatNumber(v / 1e6, 1) + ' M' } },
     series: [
       {
+        // The invisible start of the floating range bar.
         type: 'bar',
-        data: bars.map((b) => b.value),
+        stack: 'macs',
+        silent: true,
+        itemStyle: { color: 'transparent' },
+        data: [0, 0, low * plan.denseMacs],
+      },
+      {
+        type: 'bar',
+        stack: 'macs',
+        data: [plan.denseMacs, plan.expectedTheoreticalMacs, (high - low) * plan.denseMacs],
         label: {
           show: true,
           position: 'right',
-          formatter: (p: { value: unknown }) =>
-            `${(Number(p.value) / Math.max(1, plan.denseMacs)).toFixed(3)}×`,
+          formatter: (p: { dataIndex: number; value: unknown }) =>
+            p.dataIndex === 2
+              ? `${low.toFixed(3)}–${high.toFixed(3)}×`
+              : `${ratio(Number(p.value)).toFixed(3)}×`,
         },
       },
     ],

@@ -144,9 +144,9 @@ function describe(plan: ChasePlan): string {
   out.push(updates.length > 0 ? updates.join('\n') : 'No prune-and-grow updates (static topology).', '')
   out.push(
     `Dense MACs ${millions(plan.denseMacs)}; expected at the end: theoretical ${millions(plan.expectedTheoreticalMacs)} ` +
-      `(${fixed(plan.theoreticalRatio, 3)}×), GPU-supported ${millions(plan.expectedGpuSupportedMacs)} (${fixed(plan.gpuSupportedRatio, 3)}×)`,
-    `GPU-supported range ${fixed(plan.gpuSupportedRatioRange[0], 3)}–${fixed(plan.gpuSupportedRatioRange[1], 3)}× ` +
-      '(a bound on every choice of channels that keeps the floors)',
+      `(${fixed(plan.theoreticalRatio, 3)}×); GPU-supported between ${fixed(plan.gpuSupportedRatioRange[0], 3)}× and ` +
+      `${fixed(plan.gpuSupportedRatioRange[1], 3)}× (a bound on every choice of channels that keeps the floors; ` +
+      'which channels go is known only after training)',
     `LR decays after steps ${plan.lrMilestoneSteps.join(', ') || '— (no step schedule)'}; ` +
       `best checkpoint chosen in epochs ${plan.selectionWindow.startEpoch}–${plan.epochs - 1} ` +
       `(after step ${plan.selectionWindow.startStep})`,
