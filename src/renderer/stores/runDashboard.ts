@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, markRaw, ref, shallowRef, triggerRef, watch } from 'vue'
-import type { LayerSnapshot, RunDetail, RunEvent, RunId, RunProgress, RunSummary } from '../../shared/api'
+import type { RunDetail, RunEvent, RunId, RunProgress, RunSummary, SnapshotView } from '../../shared/api'
 import { dashboardEventKinds } from '../../shared/api/runRecords'
 import { computePlan, type ChasePlan } from '../../shared/chase/plan'
 import { RunFeed, type FeedSeries } from '../../shared/live/runFeed'
@@ -50,7 +50,7 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
   const snapshotsLoading = ref(false)
   const error = ref<string | null>(null)
   const series = shallowRef<ReadonlyMap<string, LiveSeries>>(markRaw(new Map()))
-  const snapshots = shallowRef<readonly LayerSnapshot[]>(markRaw([]))
+  const snapshots = shallowRef<readonly SnapshotView[]>(markRaw([]))
   const channelEvents = shallowRef<ChannelEventMessage[]>([])
   const maskUpdates = shallowRef<MaskUpdateMessage[]>([])
   const logs = shallowRef<LogLine[]>([])

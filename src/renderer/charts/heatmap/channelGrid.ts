@@ -1,4 +1,4 @@
-import type { LayerSnapshot } from '../../../shared/api/runRecords'
+import type { SnapshotView } from '../../../shared/api/packedSnapshots'
 
 export type ChannelMetric = 'density' | 'umm'
 
@@ -49,7 +49,7 @@ export type RowOrder = 'original' | 'removal'
  * snapshots, ordered by step. A layer missing from a snapshot shows as removed there.
  */
 export function channelGrid(
-  snapshots: readonly LayerSnapshot[],
+  snapshots: readonly SnapshotView[],
   metric: ChannelMetric,
   groups: readonly string[],
   order: RowOrder = 'original',
@@ -82,7 +82,7 @@ export function channelGrid(
  */
 export function writeColumns(
   grid: ChannelGrid,
-  added: readonly LayerSnapshot[],
+  added: readonly SnapshotView[],
   metric: ChannelMetric,
 ): ChannelGrid {
   const { channels, bands } = grid
@@ -194,7 +194,7 @@ function histogramQuantile({ max, counts, total }: Histogram): number {
   return max
 }
 
-export function layerBands(snapshots: readonly LayerSnapshot[], groups: readonly string[]): LayerBand[] {
+export function layerBands(snapshots: readonly SnapshotView[], groups: readonly string[]): LayerBand[] {
   const widths = new Map<string, number>()
   for (const snapshot of snapshots) {
     for (const layer of snapshot.layers)

@@ -1,4 +1,4 @@
-import type { LayerSnapshot } from '../../../shared/api/runRecords'
+import type { SnapshotView } from '../../../shared/api/packedSnapshots'
 import {
   channelGrid,
   layerBands,
@@ -30,7 +30,7 @@ export class ChannelGridBuilder {
   lastChange: GridChange = 'rebuilt'
 
   update(
-    snapshots: readonly LayerSnapshot[],
+    snapshots: readonly SnapshotView[],
     metric: ChannelMetric,
     groups: readonly string[],
     order: RowOrder,
@@ -60,7 +60,7 @@ export class ChannelGridBuilder {
 /** True when `snapshots` are the grid's columns followed by newer ones whose layers fit its bands. */
 function extendsGrid(
   grid: ChannelGrid,
-  snapshots: readonly LayerSnapshot[],
+  snapshots: readonly SnapshotView[],
   groups: readonly string[],
 ): boolean {
   if (snapshots.length < grid.snapshots) return false
