@@ -33,7 +33,8 @@ const redrawIntervalMs = 400
 /**
  * One run as its dashboard shows it, fed by a `RunFeed`: the run and its curves first, then events and
  * snapshot history newest first, live messages on top and never lost. A run reopened later looks as it
- * did while it trained. The page marks `dashboard:curves` and `dashboard:complete` (bench/longrun.ts).
+ * did while it trained. The page marks `dashboard:open`, `dashboard:curves` and `dashboard:complete`
+ * (bench/longrun/browserDashboard.ts times them).
  */
 export const useRunDashboardStore = defineStore('runDashboard', () => {
   const runId = ref<RunId | null>(null)
@@ -181,6 +182,7 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
     close()
     const token = ++generation
     runId.value = id as RunId
+    performance.mark('dashboard:open')
     loading.value = true
     snapshotsLoading.value = true
     const client = api()
