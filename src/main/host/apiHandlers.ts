@@ -140,7 +140,7 @@ function buildHandlers({ store, supervisor, systemInfo, datasets, sweeps, slurm 
     },
     'runs.packedSnapshots': async (r) => {
       existing(r.runId)
-      return { snapshots: await store.series.packedLayerSnapshots(r.runId, r, r.encoding) }
+      return store.series.packedLayerSnapshots(r.runId, r, r.encoding)
     },
     'runs.events': (r) => {
       existing(r.runId)

@@ -84,16 +84,19 @@ export class SeriesReader {
     query: SnapshotQuery,
     encoding: SnapshotEncoding,
     chunkSnapshots = 8,
-  ): Promise<PackedSnapshot[]> {
+  ): Promise<{ snapshots: PackedSnapshot[]; inRange: number }> {
     const seq = this.runSeq(runId)
-    if (seq === undefined) return []
+    if (seq === undefined) return { snapshots: [], inRange: 0 }
     const layers = this.db.prepare(
       'SELECT grp, density, umm, alive FROM layer_snapshots WHERE run_seq = ? AND step = ? ORDER BY ord',
     )
     const tensors = this.db.prepare(
       `SELECT tensor, nnz, size, alive_size AS aliveSize FROM tensor_densities WHERE run_seq = ? AND step = ? ORDER BY ord`,
     )
-    const steps = this.snapshotSteps(seq, query)
+    const stored = this.stepsInRange(seq, query)
+    const steps = query.maxSnapshots
+      ? evenlySpacedIndices(stored.length, query.maxSnapshots).map((i) => stored[i]!)
+      : stored
     const packed: PackedSnapshot[] = []
     for (let i = 0; i < steps.length; i++) {
       if (i > 0 && i % chunkSnapshots === 0) await yieldToEvents()
@@ -111,24 +114,21 @@ export class SeriesReader {
         densities: tensors.all(seq, step) as PackedSnapshot['densities'],
       })
     }
-    return packed
+    return { snapshots: packed, inRange: stored.length }
   }
 
   private runSeq(runId: string): number | undefined {
     return this.db.prepare('SELECT seq FROM runs WHERE id = ?').pluck().get(runId) as number | undefined
   }
 
-  private snapshotSteps(seq: number, query: SnapshotQuery): number[] {
+  private stepsInRange(seq: number, query: SnapshotQuery): number[] {
     const [from, to] = stepRange(query.fromStep, query.toStep)
-    const steps = this.db
+    return this.db
       .prepare(
         'SELECT DISTINCT step FROM layer_snapshots WHERE run_seq = ? AND step BETWEEN ? AND ? ORDER BY step',
       )
       .pluck()
       .all(seq, from, to) as number[]
-    return query.maxSnapshots
-      ? evenlySpacedIndices(steps.length, query.maxSnapshots).map((i) => steps[i]!)
-      : steps
   }
 
   /** The next `limit` snapshot steps after `afterStep`, in order (for reading snapshots in pages). */

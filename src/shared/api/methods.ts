@@ -93,7 +93,11 @@ export const workbenchMethods = {
       maxSnapshots: z.number().int().min(1).max(10_000).optional(),
       encoding: SnapshotEncoding.default('u16'),
     }),
-    z.object({ snapshots: z.array(PackedSnapshot) }),
+    z.object({
+      snapshots: z.array(PackedSnapshot),
+      /** Snapshots stored in the step range, before `maxSnapshots` thinned them. */
+      inRange: z.number().int().min(0),
+    }),
   ),
   /** The event log, oldest first; page with `afterId`. */
   'runs.events': method(

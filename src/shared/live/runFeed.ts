@@ -284,7 +284,7 @@ export class RunFeed {
         encoding: 'u16',
       })
       if (this.closed) return
-      pager.record(answer.snapshots.length)
+      pager.record(answer.snapshots.length, answer.inRange)
       for (const snapshot of answer.snapshots) this.insertSnapshot(unpackSnapshot(snapshot))
       this.snapshotHistoryPending = false
       this.options.onChange('snapshots')

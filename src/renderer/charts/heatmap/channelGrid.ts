@@ -55,15 +55,26 @@ export function channelGrid(
   order: RowOrder = 'original',
   stride = snapshots.length,
 ): ChannelGrid {
+  const grid = writeColumns(emptyGrid(snapshots, groups, stride), snapshots, metric)
+  return order === 'removal' ? orderRowsByRemoval(grid) : grid
+}
+
+/** A grid with the bands of `snapshots` and room for `stride` columns, none written yet. */
+export function emptyGrid(
+  snapshots: readonly SnapshotView[],
+  groups: readonly string[],
+  stride: number,
+): ChannelGrid {
   const bands = layerBands(snapshots, groups)
   const channels = bands.reduce((total, band) => total + band.channels, 0)
-  const empty: ChannelGrid = {
+  const width = Math.max(stride, snapshots.length)
+  return {
     channels,
     snapshots: 0,
-    stride: Math.max(stride, snapshots.length),
+    stride: width,
     steps: [],
-    values: new Float32Array(channels * Math.max(stride, snapshots.length)),
-    alive: new Uint8Array(channels * Math.max(stride, snapshots.length)),
+    values: new Float32Array(channels * width),
+    alive: new Uint8Array(channels * width),
     bands,
     channelOfRow: identityRows(bands),
     maxAlive: 0,
@@ -71,8 +82,6 @@ export function channelGrid(
     scaleTop: 0,
     bandScaleTop: bands.map(() => 0),
   }
-  const grid = writeColumns(empty, snapshots, metric)
-  return order === 'removal' ? orderRowsByRemoval(grid) : grid
 }
 
 /**

@@ -126,22 +126,35 @@ export class ColumnRaster {
     const pixels = new Uint32Array(image.data.buffer, image.data.byteOffset, regionWidth * rowBins)
     const { channels, values, alive, stride } = grid
     const removedColor = packRgb(...options.removed)
-    for (let column = from; column < to; column++) {
-      const x0 = (column - from) * columnWidth
-      for (let bin = 0; bin < rowBins; bin++) {
-        const firstRow = Math.ceil((bin * channels) / rowBins)
-        const endRow = Math.ceil(((bin + 1) * channels) / rowBins)
-        let sum = 0
-        let count = 0
-        for (let row = firstRow; row < endRow; row++) {
-          const cell = row * stride + column
-          if (alive[cell] === 1) {
-            sum += values[cell]!
-            count++
+    const count = to - from
+    const sums = new Float64Array(count)
+    const aliveCounts = new Uint32Array(count)
+    for (let bin = 0; bin < rowBins; bin++) {
+      const firstRow = Math.ceil((bin * channels) / rowBins)
+      const endRow = Math.ceil(((bin + 1) * channels) / rowBins)
+      sums.fill(0)
+      aliveCounts.fill(0)
+      // Row by row along memory (the grid is row-major), summing each painted column.
+      for (let row = firstRow; row < endRow; row++) {
+        const base = row * stride + from
+        for (let k = 0; k < count; k++) {
+          if (alive[base + k] === 1) {
+            sums[k]! += values[base + k]!
+            aliveCounts[k]!++
           }
         }
-        const color = cellColor(sum, count, endRow - firstRow, tops[bin]!, options, removedColor)
-        pixels.fill(color, bin * regionWidth + x0, bin * regionWidth + x0 + columnWidth)
+      }
+      const line = bin * regionWidth
+      for (let k = 0; k < count; k++) {
+        const color = cellColor(
+          sums[k]!,
+          aliveCounts[k]!,
+          endRow - firstRow,
+          tops[bin]!,
+          options,
+          removedColor,
+        )
+        pixels.fill(color, line + k * columnWidth, line + (k + 1) * columnWidth)
       }
     }
     this.surface!.putImageData(image, from * columnWidth, 0)
