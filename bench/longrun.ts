@@ -11,11 +11,14 @@
  *    late (at 40 %), follows it to the end, and is compared with the store point for point. Lag is the time
  *    from the trainer handing a batch to the host to the client holding it; host memory is sampled.
  *
- * Times are on this machine, shared with others: read them as an upper bound. What a browser adds
- * (drawing, main-thread tasks) is not in these numbers: tests/e2e/liveDashboard.spec.ts drives Chromium.
+ * 2b. The same dashboards in Chromium against the same served store (bench/longrun/browserDashboard.ts):
+ *    first curves drawn, heatmap fully drawn, the longest main-thread task, while the other client pings.
+ *    The renderer is built first (LONGRUN_SKIP_BUILD=1 reuses out/renderer; LONGRUN_BROWSER=0 skips this).
+ *
+ * Times are on this machine, shared with others: read them as an upper bound.
  * LONGRUN_SCALE=0.1 shrinks every run in steps for a quick look.
  */
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -23,6 +26,7 @@ import { startServer } from '../src/main/headless/server'
 import type { RunId } from '../src/shared/api'
 import { createHost } from '../src/main/host/host'
 import { presetConfig } from '../src/shared/config/presets'
+import { launchChromium, measureBrowserDashboard } from './longrun/browserDashboard'
 import { connectClient, openFeed } from './longrun/feedClient'
 import { buildLongrunStore, longRunShapes } from './longrun/buildStore'
 import { paperShape, scaledShape } from './longrun/paperScaleRun'
@@ -86,7 +90,16 @@ try {
     report('store built through the ingestion path', built.seconds, 's', null)
   }
 
-  // 2. Opening dashboards on a served store.
+  // 2. Opening dashboards on a served store (the page too, when measured in the browser).
+  const inBrowser = process.env.LONGRUN_BROWSER !== '0'
+  if (inBrowser && process.env.LONGRUN_SKIP_BUILD !== '1') {
+    const built = spawnSync(
+      'npx',
+      ['--no-install', 'vite', 'build', '--config', 'src/renderer/vite.config.ts', '--logLevel', 'warn'],
+      { stdio: 'inherit' },
+    )
+    if (built.status !== 0) throw new Error('building the renderer for the browser rows failed')
+  }
   const serve = spawn(
     process.execPath,
     [resolve('bin/chase-workbench'), 'serve', '--port', String(port), '--db', join(storeDir, 'workbench.db')],
@@ -154,6 +167,26 @@ try {
       report(`${label}: other client's round trip, max`, Math.max(...now.roundTrips), 'ms', null)
       report(`${label}: reference round trip, p95`, quantile(before.roundTrips, 0.95), 'ms', null)
       report(`${label}: reference round trip, max`, Math.max(...before.roundTrips), 'ms', null)
+    }
+    if (inBrowser) {
+      const browser = await launchChromium()
+      try {
+        for (const [i, runId] of longRunIds.entries()) {
+          const opened = await whilePinging(() =>
+            measureBrowserDashboard(browser, `http://127.0.0.1:${port}`, runId),
+          )
+          const t = opened.result
+          const label = `run ${i + 1} (${t.snapshots} snapshots), Chromium`
+          report(`${label}: first curves drawn`, t.firstCurvesMs / 1000, 's', 1)
+          report(`${label}: heatmap fully drawn`, t.fullyDrawnMs / 1000, 's', i === 0 ? 2 : 4)
+          report(`${label}: longest main-thread task`, t.longestTaskMs, 'ms', 200)
+          report(`${label}: longest task, page load included`, t.longestTaskWithLoadMs, 'ms', null)
+          report(`${label}: page load to the run opening`, t.pageLoadMs / 1000, 's', null)
+          report(`${label}: other client's round trip, p95`, quantile(opened.roundTrips, 0.95), 'ms', 100)
+        }
+      } finally {
+        await browser.close()
+      }
     }
     watcher.transport.close()
     other.transport.close()

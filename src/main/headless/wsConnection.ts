@@ -1,5 +1,14 @@
 import type { WebSocket } from 'ws'
+import { setImmediate as yieldToEvents } from 'node:timers/promises'
 import { ApiError } from '../../shared/api/apiError'
+import {
+  BinaryFrameError,
+  BinaryReplyAssembler,
+  decodeBinaryFrame,
+  encodeBinaryFrames,
+  jsonWithBase64,
+} from '../../shared/api/binaryFrames'
+import { typedArrayMethods } from '../../shared/api/methods'
 import { WireRequest, type ServerFrame } from '../../shared/api/wire'
 import type { Host } from '../host/host'
 import type { HostLogger } from '../host/logger'
@@ -8,9 +17,14 @@ import { createLiveGate } from './liveGate'
 /** Above this many unsent bytes, a slow client's live trainer messages are held back (see liveGate). */
 const maxBufferedBytes = 16 * 1024 * 1024
 
+const nodeBase64 = (bytes: Uint8Array) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+
 /**
- * One WebSocket client: JSON request frames in, a reply for each (an error reply for anything malformed,
- * never a crash), and pushed events for everything and for the runs it subscribed to.
+ * One WebSocket client: request frames in (JSON text, or a binary message in the binaryFrames.ts layout),
+ * a reply for each (an error reply for anything malformed, never a crash), and pushed events for
+ * everything and for the runs it subscribed to. A reply with typed arrays goes to a client that asked for
+ * binary as binary parts, one per turn of the event loop so other clients' replies slip in between.
  */
 export function serveConnection(
   socket: WebSocket,
@@ -31,19 +45,49 @@ export function serveConnection(
   const fail = (id: WireRequest['id'] | null, error: ApiError) =>
     send({ type: 'response', id, ok: false, error: error.toBody() })
 
-  socket.on('message', (data, isBinary) => {
-    if (isBinary) {
-      logger.warn(`ws ${peer}: a binary frame, rejected`)
-      fail(null, new ApiError('invalid-request', 'Send requests as JSON text frames'))
-      return
+  /** Sends a reply's binary parts, yielding between them; stops if the socket closes. */
+  const sendParts = async (parts: Uint8Array[]) => {
+    for (const [i, part] of parts.entries()) {
+      if (i > 0) await yieldToEvents()
+      if (socket.readyState !== socket.OPEN) return
+      socket.send(part, { binary: true })
     }
+  }
+  const reply = (request: WireRequest, result: unknown) => {
+    const frame: ServerFrame = { type: 'response', id: request.id, ok: true, result }
+    if (!typedArrayMethods.has(request.method)) return send(frame)
+    if (request.binary) return void sendParts(encodeBinaryFrames(request.id, frame))
+    if (socket.readyState === socket.OPEN) socket.send(jsonWithBase64(frame, nodeBase64))
+  }
+
+  /** A binary request: the same layout the host answers in, one part; its header checked before use. */
+  const readBinary = (data: Buffer): unknown => {
+    const part = decodeBinaryFrame(data)
+    if (part.header.parts !== 1) throw new BinaryFrameError('a binary request must be one message (parts: 1)')
+    const assembler = new BinaryReplyAssembler(1)
+    assembler.add(part)
+    return assembler.complete()
+  }
+
+  socket.on('message', (data, isBinary) => {
     let raw: unknown
-    try {
-      raw = JSON.parse(data.toString())
-    } catch {
-      logger.warn(`ws ${peer}: a frame that is not JSON, rejected`)
-      fail(null, new ApiError('invalid-request', 'The frame is not valid JSON'))
-      return
+    if (isBinary) {
+      try {
+        raw = readBinary(toBuffer(data))
+      } catch (error) {
+        const message = error instanceof BinaryFrameError ? error.message : 'unreadable binary frame'
+        logger.warn(`ws ${peer}: ${message}, rejected`)
+        fail(null, new ApiError('invalid-request', `Binary frame rejected: ${message}`))
+        return
+      }
+    } else {
+      try {
+        raw = JSON.parse(data.toString())
+      } catch {
+        logger.warn(`ws ${peer}: a frame that is not JSON, rejected`)
+        fail(null, new ApiError('invalid-request', 'The frame is not valid JSON'))
+        return
+      }
     }
     const frame = WireRequest.safeParse(raw)
     if (!frame.success) {
@@ -54,9 +98,10 @@ export function serveConnection(
       fail(usableId, new ApiError('invalid-request', 'Expected { type: "request", id, method, params }'))
       return
     }
-    const { id, method, params } = frame.data
+    const request = frame.data
+    const { id, method, params } = request
     host.api.call(method, params, { client }).then(
-      (result) => send({ type: 'response', id, ok: true, result }),
+      (result) => reply(request, result),
       (error: unknown) => {
         const apiError = error instanceof ApiError ? error : new ApiError('internal', String(error))
         if (apiError.code === 'invalid-request' || apiError.code === 'unknown-method') {
@@ -72,4 +117,10 @@ export function serveConnection(
   }
   socket.on('close', end)
   socket.on('error', end)
+}
+
+/** `ws` hands a binary message as a Buffer, or as fragments when it came in several. */
+function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data)
+  return Buffer.isBuffer(data) ? data : Buffer.from(data)
 }

@@ -138,9 +138,9 @@ function buildHandlers({ store, supervisor, systemInfo, datasets, sweeps, slurm 
       existing(r.runId)
       return { snapshots: store.series.layerSnapshots(r.runId, r) }
     },
-    'runs.packedSnapshots': (r) => {
+    'runs.packedSnapshots': async (r) => {
       existing(r.runId)
-      return { snapshots: store.series.packedLayerSnapshots(r.runId, r, r.encoding) }
+      return store.series.packedLayerSnapshots(r.runId, r, r.encoding)
     },
     'runs.events': (r) => {
       existing(r.runId)

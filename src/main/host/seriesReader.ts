@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { setImmediate as yieldToEvents } from 'node:timers/promises'
 import {
   RunEvent,
   type LayerSnapshot,
@@ -33,8 +34,6 @@ const floatView = (blob: Buffer) => {
   return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)
 }
 const floats = (blob: Buffer) => Array.from(floatView(blob))
-const nodeBase64 = (bytes: Uint8Array) =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
 
 const stepRange = (from?: number, to?: number) => [from ?? 0, to ?? Number.MAX_SAFE_INTEGER] as const
 
@@ -75,46 +74,61 @@ export class SeriesReader {
     })
   }
 
-  /** The same snapshots packed for the wire (see packedSnapshots.ts): no number is walked twice. */
-  packedLayerSnapshots(runId: string, query: SnapshotQuery, encoding: SnapshotEncoding): PackedSnapshot[] {
+  /**
+   * The same snapshots packed for the wire (see packedSnapshots.ts): no number is walked twice. Read in
+   * chunks of `chunkSnapshots`, yielding to the event loop between them, so a large answer never holds
+   * the host (other clients, live messages) for long.
+   */
+  async packedLayerSnapshots(
+    runId: string,
+    query: SnapshotQuery,
+    encoding: SnapshotEncoding,
+    chunkSnapshots = 8,
+  ): Promise<{ snapshots: PackedSnapshot[]; inRange: number }> {
     const seq = this.runSeq(runId)
-    if (seq === undefined) return []
+    if (seq === undefined) return { snapshots: [], inRange: 0 }
     const layers = this.db.prepare(
       'SELECT grp, density, umm, alive FROM layer_snapshots WHERE run_seq = ? AND step = ? ORDER BY ord',
     )
     const tensors = this.db.prepare(
       `SELECT tensor, nnz, size, alive_size AS aliveSize FROM tensor_densities WHERE run_seq = ? AND step = ? ORDER BY ord`,
     )
-    return this.snapshotSteps(seq, query).map((step) => ({
-      step,
-      encoding,
-      layers: (layers.all(seq, step) as { grp: string; density: Buffer; umm: Buffer; alive: Buffer }[]).map(
-        (l) =>
-          packLayer(
-            { group: l.grp, density: floatView(l.density), umm: floatView(l.umm), alive: l.alive },
-            encoding,
-            nodeBase64,
-          ),
-      ),
-      densities: tensors.all(seq, step) as PackedSnapshot['densities'],
-    }))
+    const stored = this.stepsInRange(seq, query)
+    const steps = query.maxSnapshots
+      ? evenlySpacedIndices(stored.length, query.maxSnapshots).map((i) => stored[i]!)
+      : stored
+    const packed: PackedSnapshot[] = []
+    for (let i = 0; i < steps.length; i++) {
+      if (i > 0 && i % chunkSnapshots === 0) await yieldToEvents()
+      const step = steps[i]!
+      packed.push({
+        step,
+        encoding,
+        layers: (layers.all(seq, step) as { grp: string; density: Buffer; umm: Buffer; alive: Buffer }[]).map(
+          (l) =>
+            packLayer(
+              { group: l.grp, density: floatView(l.density), umm: floatView(l.umm), alive: l.alive },
+              encoding,
+            ),
+        ),
+        densities: tensors.all(seq, step) as PackedSnapshot['densities'],
+      })
+    }
+    return { snapshots: packed, inRange: stored.length }
   }
 
   private runSeq(runId: string): number | undefined {
     return this.db.prepare('SELECT seq FROM runs WHERE id = ?').pluck().get(runId) as number | undefined
   }
 
-  private snapshotSteps(seq: number, query: SnapshotQuery): number[] {
+  private stepsInRange(seq: number, query: SnapshotQuery): number[] {
     const [from, to] = stepRange(query.fromStep, query.toStep)
-    const steps = this.db
+    return this.db
       .prepare(
         'SELECT DISTINCT step FROM layer_snapshots WHERE run_seq = ? AND step BETWEEN ? AND ? ORDER BY step',
       )
       .pluck()
       .all(seq, from, to) as number[]
-    return query.maxSnapshots
-      ? evenlySpacedIndices(steps.length, query.maxSnapshots).map((i) => steps[i]!)
-      : steps
   }
 
   /** The next `limit` snapshot steps after `afterStep`, in order (for reading snapshots in pages). */

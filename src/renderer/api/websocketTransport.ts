@@ -1,4 +1,5 @@
 import { ApiError, ApiErrorBody, ServerFrame, type WorkbenchTransport } from '../../shared/api'
+import { BinaryReplyAssembler, decodeBinaryFrame } from '../../shared/api/binaryFrames'
 
 export type ConnectionState = 'connecting' | 'open' | 'closed'
 
@@ -18,6 +19,8 @@ export interface WebSocketTransportOptions {
   readonly WebSocketImpl?: WebSocketClass
   /** A call waiting longer than this for its answer fails (a lost connection fails pending calls at once). */
   readonly timeoutMs?: number
+  /** Ask for typed arrays as binary messages (default); false keeps every reply JSON. */
+  readonly binary?: boolean
 }
 
 // WebSocket.OPEN, without reading the global (absent in Node before 22).
@@ -40,6 +43,9 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
   const eventListeners = new Set<(event: unknown) => void>()
   const stateListeners = new Set<(state: ConnectionState, detail: string) => void>()
   const outbox: string[] = []
+  // Binary replies being assembled, by request id (their parts may interleave with other frames).
+  const assembling = new Map<number, BinaryReplyAssembler>()
+  const binary = options.binary ?? true
   let socket: WebSocket | null = null
   let state: ConnectionState = 'connecting'
   let nextId = 1
@@ -59,13 +65,45 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
     }
   }
 
-  const onFrame = (text: string) => {
+  const onText = (text: string) => {
     let json: unknown
     try {
       json = JSON.parse(text)
     } catch {
       return
     }
+    onFrame(json)
+  }
+
+  /** One part of a binary reply: checked by its header, kept until the reply is whole. */
+  const onBinary = (data: ArrayBuffer) => {
+    let id: number | null = null
+    try {
+      const part = decodeBinaryFrame(data)
+      if (typeof part.header.id !== 'number' || !pending.has(part.header.id)) return
+      id = part.header.id
+      let assembler = assembling.get(id)
+      if (!assembler) assembling.set(id, (assembler = new BinaryReplyAssembler(part.header.parts)))
+      assembler.add(part)
+      if (!assembler.done) return
+      assembling.delete(id)
+      onFrame(assembler.complete())
+    } catch (error) {
+      // A part that names its call fails that call; one that names nothing is ignored like bad JSON.
+      if (id === null) return
+      assembling.delete(id)
+      const call = pending.get(id)
+      pending.delete(id)
+      if (call) {
+        clearTimeout(call.timer)
+        call.reject(
+          new ApiError('internal', `the host sent a broken binary reply: ${(error as Error).message}`),
+        )
+      }
+    }
+  }
+
+  const onFrame = (json: unknown) => {
     const frame = ServerFrame.safeParse(json)
     if (!frame.success) return
     const data = frame.data
@@ -85,6 +123,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
   const connect = () => {
     setState('connecting', `connecting to ${options.url}`)
     const ws = new Socket(options.url)
+    ws.binaryType = 'arraybuffer'
     socket = ws
     ws.addEventListener('open', () => {
       retryDelayMs = 250
@@ -92,13 +131,15 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
       for (const frame of outbox.splice(0)) ws.send(frame)
     })
     ws.addEventListener('message', (event) => {
-      if (typeof event.data === 'string') onFrame(event.data)
+      if (typeof event.data === 'string') onText(event.data)
+      else if (event.data instanceof ArrayBuffer) onBinary(event.data)
     })
     let opened = false
     ws.addEventListener('open', () => (opened = true))
     ws.addEventListener('close', (event) => {
       if (socket !== ws) return
       socket = null
+      assembling.clear()
       failPending(
         `the connection to the host closed (${event.code}${event.reason ? `: ${event.reason}` : ''})`,
       )
@@ -125,10 +166,11 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
     },
     request(method, params) {
       const id = nextId++
-      const frame = JSON.stringify({ type: 'request', id, method, params })
+      const frame = JSON.stringify({ type: 'request', id, method, params, ...(binary ? { binary } : {}) })
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           pending.delete(id)
+          assembling.delete(id)
           reject(new ApiError('unavailable', `${method} got no answer within ${timeoutMs / 1000} s`))
         }, timeoutMs)
         pending.set(id, { resolve, reject, timer })

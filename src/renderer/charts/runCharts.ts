@@ -4,7 +4,7 @@ import { softBoundDensityAt } from '../../shared/chase/densitySchedule'
 import type { ExperimentConfig } from '../../shared/config/experimentConfig'
 import type { ChannelEventMessage, LiveSeries, MaskUpdateMessage } from '../stores/runDashboard'
 import type { ChartOption } from './echarts'
-import { baseChart, longLine, stepAxis, zipPoints } from './chartParts'
+import { baseChart, flatPoints, longLine, stepAxis, zipPoints } from './chartParts'
 import { engineKeys } from './metricKeys'
 import { formatNumber } from '../util/format'
 
@@ -21,9 +21,11 @@ export function metricLinesChart(
     dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'none' }],
     series: keys.map((key) => {
       const s = series.get(key)
-      const points = s ? zipPoints(s.steps, s.values) : []
+      const count = s ? Math.min(s.steps.length, s.values.length) : 0
       // Sparse series (one point per epoch) keep their markers; dense ones are drawn as plain lines.
-      return longLine(key, points, points.length < 60 ? { showSymbol: true, symbolSize: 5 } : {})
+      if (count < 60)
+        return longLine(key, s ? zipPoints(s.steps, s.values) : [], { showSymbol: true, symbolSize: 5 })
+      return longLine(key, flatPoints(s!.steps, s!.values))
     }),
   })
 }

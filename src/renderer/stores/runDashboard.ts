@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, markRaw, ref, shallowRef, triggerRef, watch } from 'vue'
-import type { LayerSnapshot, RunDetail, RunEvent, RunId, RunProgress, RunSummary } from '../../shared/api'
+import type { RunDetail, RunEvent, RunId, RunProgress, RunSummary, SnapshotView } from '../../shared/api'
 import { dashboardEventKinds } from '../../shared/api/runRecords'
 import { computePlan, type ChasePlan } from '../../shared/chase/plan'
 import { RunFeed, type FeedSeries } from '../../shared/live/runFeed'
@@ -29,11 +29,16 @@ export interface LogLine {
 
 // Redraws at most this often however fast messages arrive (the trainer sends up to ~10/s).
 const redrawIntervalMs = 400
+// Snapshots travel as bytes (binary frames), so a history page can be large: fewer round trips.
+const snapshotsPerPage = 40
+// While older snapshots load, the heatmap is redrawn at most this often (each redraw rebuilds it).
+const historyRedrawMs = 1_500
 
 /**
  * One run as its dashboard shows it, fed by a `RunFeed`: the run and its curves first, then events and
  * snapshot history newest first, live messages on top and never lost. A run reopened later looks as it
- * did while it trained. The page marks `dashboard:curves` and `dashboard:complete` (bench/longrun.ts).
+ * did while it trained. The page marks `dashboard:open`, `dashboard:curves` and `dashboard:complete`
+ * (bench/longrun/browserDashboard.ts times them).
  */
 export const useRunDashboardStore = defineStore('runDashboard', () => {
   const runId = ref<RunId | null>(null)
@@ -50,7 +55,7 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
   const snapshotsLoading = ref(false)
   const error = ref<string | null>(null)
   const series = shallowRef<ReadonlyMap<string, LiveSeries>>(markRaw(new Map()))
-  const snapshots = shallowRef<readonly LayerSnapshot[]>(markRaw([]))
+  const snapshots = shallowRef<readonly SnapshotView[]>(markRaw([]))
   const channelEvents = shallowRef<ChannelEventMessage[]>([])
   const maskUpdates = shallowRef<MaskUpdateMessage[]>([])
   const logs = shallowRef<LogLine[]>([])
@@ -68,6 +73,10 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
   let stopListening: (() => void) | null = null
   let redrawTimer: ReturnType<typeof setTimeout> | undefined
   let snapshotsChanged = false
+  // Curves and messages changed (a history page of snapshots alone leaves the charts as they are).
+  let seriesChanged = false
+  // When the heatmap last got new snapshots (0: not yet for this run).
+  let snapshotsShownAt = 0
   let generation = 0
 
   function scheduleRedraw(): void {
@@ -78,9 +87,19 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
   function redraw(): void {
     clearTimeout(redrawTimer)
     redrawTimer = undefined
-    triggerRef(series)
-    version.value++
+    if (seriesChanged) {
+      seriesChanged = false
+      triggerRef(series)
+      version.value++
+    }
+    // History pages add older columns, which rebuilds the heatmap: while they load, it redraws seldom.
+    const historyWait = snapshotsLoading.value && performance.now() - snapshotsShownAt < historyRedrawMs
+    if (snapshotsChanged && historyWait && snapshots.value.length > 0 && snapshotsShownAt > 0) {
+      scheduleRedraw()
+      return
+    }
     if (snapshotsChanged) {
+      snapshotsShownAt = performance.now()
       snapshotsChanged = false
       triggerRef(snapshots)
       snapshotVersion.value++
@@ -181,6 +200,8 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
     close()
     const token = ++generation
     runId.value = id as RunId
+    performance.mark('dashboard:open')
+    snapshotsShownAt = 0
     loading.value = true
     snapshotsLoading.value = true
     const client = api()
@@ -188,13 +209,16 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
       client,
       runId: id as RunId,
       eventKinds: dashboardEventKinds,
+      snapshotsPerPage,
       onRun: showRun,
       onMessage: (message) => {
         apply(message)
+        seriesChanged = true
         scheduleRedraw()
       },
       onHistoryEvent: applyHistoryEvent,
       onChange: (stage) => {
+        if (stage !== 'snapshots') seriesChanged = true
         if (stage === 'curves') {
           loading.value = false
           redraw()
@@ -238,6 +262,7 @@ export const useRunDashboardStore = defineStore('runDashboard', () => {
     clearTimeout(redrawTimer)
     redrawTimer = undefined
     snapshotsChanged = false
+    seriesChanged = false
     runId.value = null
     reset()
     loading.value = false

@@ -83,8 +83,9 @@ export const workbenchMethods = {
     z.object({ snapshots: z.array(LayerSnapshot) }),
   ),
   /**
-   * The same snapshots packed (base64 typed arrays, optionally quantised for display): a fraction of the
-   * size and checked by a header test instead of a walk over every number. The dashboard reads history so.
+   * The same snapshots packed (typed arrays, optionally quantised for display; base64 on a JSON transport):
+   * a fraction of the size and checked by a header test instead of a walk over every number. The dashboard
+   * reads history so.
    */
   'runs.packedSnapshots': method(
     ByRun.extend({
@@ -92,7 +93,11 @@ export const workbenchMethods = {
       maxSnapshots: z.number().int().min(1).max(10_000).optional(),
       encoding: SnapshotEncoding.default('u16'),
     }),
-    z.object({ snapshots: z.array(PackedSnapshot) }),
+    z.object({
+      snapshots: z.array(PackedSnapshot),
+      /** Snapshots stored in the step range, before `maxSnapshots` thinned them. */
+      inRange: z.number().int().min(0),
+    }),
   ),
   /** The event log, oldest first; page with `afterId`. */
   'runs.events': method(
@@ -241,6 +246,9 @@ export type ApiRequest<M extends WorkbenchMethod> = z.input<WorkbenchMethods[M][
 /** What a handler receives (validated, defaults applied). */
 export type ParsedRequest<M extends WorkbenchMethod> = z.output<WorkbenchMethods[M]['request']>
 export type ApiResponse<M extends WorkbenchMethod> = z.output<WorkbenchMethods[M]['response']>
+
+/** Methods whose responses hold typed arrays: transports carry those as bytes, or as base64 in JSON. */
+export const typedArrayMethods: ReadonlySet<string> = new Set<WorkbenchMethod>(['runs.packedSnapshots'])
 
 export function isWorkbenchMethod(name: string): name is WorkbenchMethod {
   return Object.hasOwn(workbenchMethods, name)

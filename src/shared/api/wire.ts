@@ -2,7 +2,11 @@ import { z } from 'zod'
 import { ApiErrorBody } from './apiError'
 import { PushEvent } from './pushEvents'
 
-/** Frames of the headless shell's WebSocket (JSON text): requests with ids, their replies, pushed events. */
+/**
+ * Frames of the headless shell's WebSocket (JSON text): requests with ids, their replies, pushed events.
+ * A reply holding typed arrays comes as binary messages instead (binaryFrames.ts) when the request said
+ * `binary: true`; otherwise its arrays are base64 strings in the JSON.
+ */
 
 export const RequestId = z.union([z.string().min(1).max(64), z.number().int()])
 
@@ -11,6 +15,8 @@ export const WireRequest = z.object({
   id: RequestId,
   method: z.string().min(1).max(64),
   params: z.unknown(),
+  /** The client reads binary replies. */
+  binary: z.boolean().optional(),
 })
 export type WireRequest = z.infer<typeof WireRequest>
 

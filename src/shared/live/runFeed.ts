@@ -1,7 +1,7 @@
 import type { WorkbenchClient } from '../api/client'
-import { unpackSnapshot } from '../api/packedSnapshots'
+import { unpackSnapshot, type SnapshotView } from '../api/packedSnapshots'
 import type { PushEvent } from '../api/pushEvents'
-import type { LayerSnapshot, RunDetail, RunEvent, RunEventKind, RunId } from '../api/runRecords'
+import type { RunDetail, RunEvent, RunEventKind, RunId } from '../api/runRecords'
 import type { TrainerToHost } from '../protocol/trainerMessages'
 import { RunSeqTracker } from './runSeqTracker'
 import { SnapshotPager } from './snapshotPages'
@@ -46,7 +46,7 @@ export interface RunFeedOptions {
 export class RunFeed {
   readonly series = new Map<string, FeedSeries>()
   /** Ordered by step, each step once. */
-  readonly snapshots: LayerSnapshot[] = []
+  readonly snapshots: SnapshotView[] = []
   private readonly client: WorkbenchClient
   private readonly runId: RunId
   private tracker: RunSeqTracker | null = null
@@ -150,7 +150,7 @@ export class RunFeed {
   }
 
   /** Live snapshots append; history pages fill in before them. */
-  private insertSnapshot(snapshot: LayerSnapshot): void {
+  private insertSnapshot(snapshot: SnapshotView): void {
     const list = this.snapshots
     const last = list[list.length - 1]
     if (!last || snapshot.step > last.step) {
@@ -284,7 +284,7 @@ export class RunFeed {
         encoding: 'u16',
       })
       if (this.closed) return
-      pager.record(answer.snapshots.length)
+      pager.record(answer.snapshots.length, answer.inRange)
       for (const snapshot of answer.snapshots) this.insertSnapshot(unpackSnapshot(snapshot))
       this.snapshotHistoryPending = false
       this.options.onChange('snapshots')

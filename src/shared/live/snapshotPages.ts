@@ -44,17 +44,18 @@ export class SnapshotPager {
   }
 
   /**
-   * How many snapshots the last page returned: the next span is sized to hold about `perPage`. A full
-   * page may have been thinned by the host, so while spans may shrink, it is read again, narrower.
+   * How many snapshots the last page returned, and how many the host held in its range before thinning
+   * it to `maxSnapshots`. A thinned page is read again, narrower, while spans may shrink; otherwise the
+   * next span is sized from the range's density to hold about `perPage`.
    */
-  record(count: number): void {
-    if (count >= this.perPage && this.span > this.minSpan && this.lastPage) {
-      this.span = Math.max(this.minSpan, Math.floor(this.span / 4))
+  record(count: number, inRange = count): void {
+    const scaled = inRange > 0 ? Math.floor((this.span * this.perPage) / inRange) : this.span * 2
+    if (inRange > count && this.span > this.minSpan && this.lastPage) {
+      this.span = Math.max(this.minSpan, Math.min(scaled, this.span - 1))
       this.end = this.lastPage.end
       this.first = this.lastPage.open
       return
     }
-    const scaled = count > 0 ? Math.floor((this.span * this.perPage) / count) : this.span * 2
     this.span = Math.max(this.minSpan, Math.min(scaled, this.lastStep + 1))
   }
 }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
 import { ApiError } from '../../../src/shared/api'
+import { encodeBinaryFrames } from '../../../src/shared/api/binaryFrames'
 import {
   createWebSocketTransport,
   type WebSocketClass,
@@ -119,5 +120,74 @@ describe('WebSocket transport', () => {
     await expect.poll(() => transport.state, { timeout: 5_000 }).toBe('open')
     await expect(transport.request('ping', {})).resolves.toBe('ok')
     expect(states).toEqual(['open', 'closed', 'connecting', 'open'])
+  })
+
+  it('asks for binary replies and assembles their parts into typed arrays, other frames in between', async () => {
+    const asked: unknown[] = []
+    const { server, url } = await fakeHost(() => null)
+    server.on('connection', (socket) =>
+      socket.on('message', (data) => {
+        const request = JSON.parse(data.toString()) as Request & { binary?: boolean }
+        asked.push(request.binary)
+        const result = {
+          a: [1, 2, 3].map((k) => new Float32Array(1000).fill(k / 4)),
+          b: Uint16Array.from([1, 2, 3]),
+        }
+        const parts = encodeBinaryFrames(
+          request.id,
+          { type: 'response', id: request.id, ok: true, result },
+          {
+            partBytes: 4_000,
+          },
+        )
+        expect(parts.length).toBe(4)
+        for (const [i, part] of parts.entries()) {
+          socket.send(part)
+          if (i === 1)
+            socket.send(JSON.stringify({ type: 'event', event: { type: 'runDeleted', runId: 'r' } }))
+        }
+      }),
+    )
+    const transport = connect(url)
+    open.push({ transport, server })
+    const events: unknown[] = []
+    transport.onEvent((e) => events.push(e))
+    const result = (await transport.request('runs.packedSnapshots', {})) as {
+      a: Float32Array[]
+      b: Uint16Array
+    }
+    expect(asked).toEqual([true])
+    expect(result.a.map((a) => [a.constructor, a.length, a[999]])).toEqual(
+      [0.25, 0.5, 0.75].map((v) => [Float32Array, 1000, v]),
+    )
+    expect(Array.from(result.b)).toEqual([1, 2, 3])
+    expect(events).toHaveLength(1)
+  })
+
+  it('fails a call whose binary reply is broken, with what was wrong', async () => {
+    const { server, url } = await fakeHost(() => null)
+    server.on('connection', (socket) =>
+      socket.on('message', (data) => {
+        const request = JSON.parse(data.toString()) as Request
+        const [first, second] = encodeBinaryFrames(
+          request.id,
+          {
+            type: 'response',
+            id: request.id,
+            ok: true,
+            result: [new Float32Array(2000), new Float32Array(2000)],
+          },
+          { partBytes: 8_000 },
+        )
+        // The second part arrives first.
+        socket.send(second!)
+        socket.send(first!)
+      }),
+    )
+    const transport = connect(url)
+    open.push({ transport, server })
+    await expect(transport.request('x', {})).rejects.toThrow(
+      /broken binary reply: part 1 of 2 arrived after 0/,
+    )
   })
 })

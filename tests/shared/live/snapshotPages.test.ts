@@ -14,7 +14,7 @@ function walk(lastStep: number, interval: number, columns: number, perPage: numb
       if (s >= page.fromStep) steps.push(s)
     const answer = evenlySpacedIndices(steps.length, page.maxSnapshots).map((i) => steps[i]!)
     answer.forEach((s) => received.add(s))
-    pager.record(answer.length)
+    pager.record(answer.length, steps.length)
     expect(pages.length).toBeLessThan(10_000)
   }
   return { pages, received }
@@ -30,6 +30,14 @@ describe('SnapshotPager', () => {
       expect(pages[0]!.toStep).toBeUndefined()
       expect(pages.at(-1)!.fromStep).toBe(0)
       expect([...received].sort((a, b) => a - b)).toEqual(every(75_999, interval))
+    }
+  })
+
+  it('reads each stored snapshot about once: a page is read again only when the host thinned it', () => {
+    for (const interval of [20, 100, 760]) {
+      const { pages } = walk(75_999, interval, 5_000, 40)
+      const stored = every(75_999, interval).length
+      expect(pages.length).toBeLessThanOrEqual(Math.ceil(stored / 40) * 1.5 + 3)
     }
   })
 

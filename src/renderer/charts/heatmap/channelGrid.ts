@@ -1,4 +1,4 @@
-import type { LayerSnapshot } from '../../../shared/api/runRecords'
+import type { SnapshotView } from '../../../shared/api/packedSnapshots'
 
 export type ChannelMetric = 'density' | 'umm'
 
@@ -49,21 +49,32 @@ export type RowOrder = 'original' | 'removal'
  * snapshots, ordered by step. A layer missing from a snapshot shows as removed there.
  */
 export function channelGrid(
-  snapshots: readonly LayerSnapshot[],
+  snapshots: readonly SnapshotView[],
   metric: ChannelMetric,
   groups: readonly string[],
   order: RowOrder = 'original',
   stride = snapshots.length,
 ): ChannelGrid {
+  const grid = writeColumns(emptyGrid(snapshots, groups, stride), snapshots, metric)
+  return order === 'removal' ? orderRowsByRemoval(grid) : grid
+}
+
+/** A grid with the bands of `snapshots` and room for `stride` columns, none written yet. */
+export function emptyGrid(
+  snapshots: readonly SnapshotView[],
+  groups: readonly string[],
+  stride: number,
+): ChannelGrid {
   const bands = layerBands(snapshots, groups)
   const channels = bands.reduce((total, band) => total + band.channels, 0)
-  const empty: ChannelGrid = {
+  const width = Math.max(stride, snapshots.length)
+  return {
     channels,
     snapshots: 0,
-    stride: Math.max(stride, snapshots.length),
+    stride: width,
     steps: [],
-    values: new Float32Array(channels * Math.max(stride, snapshots.length)),
-    alive: new Uint8Array(channels * Math.max(stride, snapshots.length)),
+    values: new Float32Array(channels * width),
+    alive: new Uint8Array(channels * width),
     bands,
     channelOfRow: identityRows(bands),
     maxAlive: 0,
@@ -71,8 +82,6 @@ export function channelGrid(
     scaleTop: 0,
     bandScaleTop: bands.map(() => 0),
   }
-  const grid = writeColumns(empty, snapshots, metric)
-  return order === 'removal' ? orderRowsByRemoval(grid) : grid
 }
 
 /**
@@ -82,7 +91,7 @@ export function channelGrid(
  */
 export function writeColumns(
   grid: ChannelGrid,
-  added: readonly LayerSnapshot[],
+  added: readonly SnapshotView[],
   metric: ChannelMetric,
 ): ChannelGrid {
   const { channels, bands } = grid
@@ -194,7 +203,7 @@ function histogramQuantile({ max, counts, total }: Histogram): number {
   return max
 }
 
-export function layerBands(snapshots: readonly LayerSnapshot[], groups: readonly string[]): LayerBand[] {
+export function layerBands(snapshots: readonly SnapshotView[], groups: readonly string[]): LayerBand[] {
   const widths = new Map<string, number>()
   for (const snapshot of snapshots) {
     for (const layer of snapshot.layers)

@@ -1,6 +1,6 @@
-import type { LayerSnapshot } from '../../../shared/api/runRecords'
+import type { SnapshotView } from '../../../shared/api/packedSnapshots'
 import {
-  channelGrid,
+  emptyGrid,
   layerBands,
   orderRowsByRemoval,
   writeColumns,
@@ -30,11 +30,29 @@ export class ChannelGridBuilder {
   lastChange: GridChange = 'rebuilt'
 
   update(
-    snapshots: readonly LayerSnapshot[],
+    snapshots: readonly SnapshotView[],
     metric: ChannelMetric,
     groups: readonly string[],
     order: RowOrder,
   ): ChannelGrid {
+    const slices = this.updateInSlices(snapshots, metric, groups, order, Number.MAX_SAFE_INTEGER)
+    for (;;) {
+      const next = slices.next()
+      if (next.done) return next.value
+    }
+  }
+
+  /**
+   * The same as `update`, in slices of at most `columnsPerSlice` columns: the generator yields between
+   * slices (the caller lets the page breathe) and returns the grid. An append is one slice.
+   */
+  *updateInSlices(
+    snapshots: readonly SnapshotView[],
+    metric: ChannelMetric,
+    groups: readonly string[],
+    order: RowOrder,
+    columnsPerSlice: number,
+  ): Generator<void, ChannelGrid> {
     const key = `${metric}\u0000${groups.join('\u0000')}`
     const base = this.base
     if (base && key === this.key && extendsGrid(base, snapshots, groups)) {
@@ -47,7 +65,12 @@ export class ChannelGridBuilder {
       this.lastChange = added > 0 ? 'appended' : 'unchanged'
     } else {
       // Room for as many again: a live run appends for a while before the buffers grow.
-      this.base = channelGrid(snapshots, metric, groups, 'original', Math.max(16, snapshots.length * 2))
+      let grid = emptyGrid(snapshots, groups, Math.max(16, snapshots.length * 2))
+      for (let from = 0; from < snapshots.length || from === 0; from += columnsPerSlice) {
+        if (from > 0) yield
+        grid = writeColumns(grid, snapshots.slice(from, from + columnsPerSlice), metric)
+      }
+      this.base = grid
       this.key = key
       this.lastChange = 'rebuilt'
     }
@@ -60,7 +83,7 @@ export class ChannelGridBuilder {
 /** True when `snapshots` are the grid's columns followed by newer ones whose layers fit its bands. */
 function extendsGrid(
   grid: ChannelGrid,
-  snapshots: readonly LayerSnapshot[],
+  snapshots: readonly SnapshotView[],
   groups: readonly string[],
 ): boolean {
   if (snapshots.length < grid.snapshots) return false

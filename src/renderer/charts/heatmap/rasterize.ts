@@ -34,17 +34,7 @@ export function rasterize(grid: ChannelGrid, options: RasterOptions, target?: Ui
   const binOfColumn = new Int32Array(columns)
   for (let c = 0; c < columns; c++) binOfColumn[c] = Math.floor((c * colBins) / columns)
 
-  // The top of the colour scale for each row bin (its first row's layer when scaling per layer).
-  const binTop = new Float32Array(rowBins).fill(options.max)
-  if (options.perLayer) {
-    grid.bands.forEach((band, b) => {
-      const top = grid.bandScaleTop[b]! > options.min ? grid.bandScaleTop[b]! : options.max
-      for (let row = band.start; row < band.start + band.channels; row++) {
-        const bin = Math.floor((row * rowBins) / channels)
-        if (Math.floor(((row - 1) * rowBins) / channels) !== bin || row === 0) binTop[bin] = top
-      }
-    })
-  }
+  const binTop = rowBinTops(grid, rowBins, options)
   const sums = new Float32Array(rowBins * colBins)
   const aliveCounts = new Uint32Array(rowBins * colBins)
   const totals = new Uint32Array(rowBins * colBins)
@@ -63,19 +53,10 @@ export function rasterize(grid: ChannelGrid, options: RasterOptions, target?: Ui
   }
 
   const binColors = new Uint32Array(rowBins * colBins)
-  const [rr, rg, rb] = options.removed
-  const removedColor = packRgb(rr, rg, rb)
+  const removedColor = packRgb(...options.removed)
   for (let bin = 0; bin < binColors.length; bin++) {
-    const aliveCount = aliveCounts[bin]!
-    if (aliveCount === 0) {
-      binColors[bin] = removedColor
-      continue
-    }
     const top = binTop[Math.floor(bin / colBins)]!
-    const t = (sums[bin]! / aliveCount - options.min) / (top > options.min ? top - options.min : 1)
-    const color = viridisTable[Math.round(Math.min(1, Math.max(0, t)) * 255)]!
-    const removedShare = 1 - aliveCount / totals[bin]!
-    binColors[bin] = removedShare > 0 ? blend(color, options.removed, removedShare) : color
+    binColors[bin] = cellColor(sums[bin]!, aliveCounts[bin]!, totals[bin]!, top, options, removedColor)
   }
 
   const binOfX = new Int32Array(width)
@@ -86,6 +67,44 @@ export function rasterize(grid: ChannelGrid, options: RasterOptions, target?: Ui
     for (let x = 0; x < width; x++) pixels[rowBase + x] = binColors[binBase + binOfX[x]!]!
   }
   return pixels
+}
+
+/** The top of the colour scale for each row bin (its first row's layer when scaling per layer). */
+export function rowBinTops(
+  grid: ChannelGrid,
+  rowBins: number,
+  options: Pick<RasterOptions, 'min' | 'max' | 'perLayer'>,
+): Float32Array {
+  const binTop = new Float32Array(rowBins).fill(options.max)
+  if (!options.perLayer) return binTop
+  const channels = grid.channels
+  grid.bands.forEach((band, b) => {
+    const top = grid.bandScaleTop[b]! > options.min ? grid.bandScaleTop[b]! : options.max
+    for (let row = band.start; row < band.start + band.channels; row++) {
+      const bin = Math.floor((row * rowBins) / channels)
+      if (Math.floor(((row - 1) * rowBins) / channels) !== bin || row === 0) binTop[bin] = top
+    }
+  })
+  return binTop
+}
+
+/**
+ * The colour of a bin of cells: the mean alive value on the scale [min, top], blended toward the removed
+ * colour by the removed share (all removed: the removed colour).
+ */
+export function cellColor(
+  aliveSum: number,
+  aliveCount: number,
+  total: number,
+  top: number,
+  options: Pick<RasterOptions, 'min' | 'removed'>,
+  removedColor: PackedColor,
+): PackedColor {
+  if (aliveCount === 0) return removedColor
+  const t = (aliveSum / aliveCount - options.min) / (top > options.min ? top - options.min : 1)
+  const color = viridisTable[Math.round(Math.min(1, Math.max(0, t)) * 255)]!
+  const removedShare = 1 - aliveCount / total
+  return removedShare > 0 ? blend(color, options.removed, removedShare) : color
 }
 
 function blend(color: PackedColor, toward: readonly [number, number, number], share: number): PackedColor {
