@@ -26,6 +26,7 @@ import { configForMethod, paperMethodTitles, type PaperMethod } from '../src/sha
 import { requireExperimentConfig } from '../src/shared/config/parseConfig'
 import { getPreset } from '../src/shared/config/presets'
 import { meanStd, type MeanStd } from '../src/shared/stats/meanStd'
+import { lowerBound95, upperBound95 } from '../src/shared/stats/oneSidedT'
 import type {
   ParentPort,
   RunResult,
@@ -206,6 +207,7 @@ say(
 )
 say(`|---|---|---|${thresholds.map(() => '---|---').join('|')}|`)
 const dst = of('chase-sc0')
+const reallocation: { layer: string; t: number; shown: boolean }[] = []
 for (const [i, group] of (dst[0]?.lastSnapshot?.layers ?? []).entries()) {
   const n = fanInOf.get(group.group)!
   const layerDensity: number[] = []
@@ -220,9 +222,21 @@ for (const [i, group] of (dst[0]?.lastSnapshot?.layers ?? []).entries()) {
       observed.push(alive.filter((d) => d < t * mean).length / alive.length)
       expected.push(binomialShareBelow(n, mean, t))
     }
+    const excess = lowerBound95(meanStd(observed.map((x, s) => x - expected[s]!)))
+    reallocation.push({ layer: group.group, t, shown: excess !== null && excess > 0 })
     return `${pm(meanStd(observed), 100, 1)} | ${pm(meanStd(expected), 100, 1)}`
   })
   say(`| ${group.group} | ${n} | ${pm(meanStd(layerDensity), 1, 3)} | ${cells.join(' | ')} |`)
+}
+
+say()
+for (const t of thresholds) {
+  const layers = reallocation.filter((r) => r.t === t)
+  const shown = layers.filter((r) => r.shown).map((r) => r.layer)
+  say(
+    `Verdict A, t=${t}: more channels below t × the layer density than a random mask gives, at 95 % over seeds ` +
+      `(one-sided paired t), in ${shown.length} of ${layers.length} layers${shown.length ? `: ${shown.join(', ')}` : ''}.`,
+  )
 }
 
 // B. Channel scores at equal Sc.
@@ -249,8 +263,12 @@ for (const key of [
   'Chase, channels by mean alive magnitude',
   'Chase, channels by channel density',
 ]) {
-  const diffs = of(key).map((o, i) => umm[i]! - o.result.best.testAccuracy)
-  say(`UMM − ${key.replace('Chase, channels ', '')}: ${pm(meanStd(diffs))} points (paired by seed)`)
+  const diffs = meanStd(of(key).map((o, i) => umm[i]! - o.result.best.testAccuracy))
+  const low = lowerBound95(diffs)
+  say(
+    `UMM − ${key.replace('Chase, channels ', '')}: ${pm(diffs)} points (paired by seed); ` +
+      `verdict B: UMM ahead ${low !== null && low > 0 ? 'SHOWN' : 'not shown'} (95 % lower bound ${low === null ? '—' : (100 * low).toFixed(2)} points)`,
+  )
 }
 
 // C. Chase against DST and dense.
@@ -261,6 +279,12 @@ const paired = (a: string, b: string) =>
   meanStd(of(a).map((o, i) => o.result.best.testAccuracy - of(b)[i]!.result.best.testAccuracy))
 say(
   `DST − Chase: ${pm(paired('chase-sc0', 'chase'))} points; dense − Chase: ${pm(paired('dense', 'chase'))} points; dense − DST: ${pm(paired('dense', 'chase-sc0'))} points (paired by seed)`,
+)
+// The paper's claim: at the same density, Chase with Sc = 0.5 loses no accuracy against DST (a point at most).
+const dstOverChase = upperBound95(paired('chase-sc0', 'chase'))
+say(
+  `Verdict C: Chase at most 1 point below DST ${dstOverChase !== null && dstOverChase <= 0.01 ? 'SHOWN' : 'not shown'} ` +
+    `(95 % upper bound on DST − Chase: ${dstOverChase === null ? '—' : (100 * dstOverChase).toFixed(2)} points)`,
 )
 const range = computePlan(requireExperimentConfig(scaledBase))
 if (range.ok) {
@@ -290,4 +314,19 @@ say(
   `Total training time ${(outcomes.reduce((s, o) => s + o.seconds, 0) / 60).toFixed(1)} min for ${outcomes.length} runs.`,
 )
 
-if (values.out) writeFileSync(values.out, `${log.join('\n')}\n`)
+if (values.out) {
+  writeFileSync(values.out, `${log.join('\n')}\n`)
+  // Every run's result and last per-channel snapshot, for analyses this script does not print.
+  writeFileSync(
+    values.out.replace(/\.md$/, '') + '.runs.json',
+    JSON.stringify(
+      outcomes.map((o) => ({
+        variant: o.variant.key,
+        seed: o.seed,
+        seconds: o.seconds,
+        result: o.result,
+        lastSnapshot: o.lastSnapshot,
+      })),
+    ),
+  )
+}
