@@ -14,6 +14,17 @@ function plainFormat(maximumFractionDigits: number): Intl.NumberFormat {
   return format
 }
 
+/**
+ * Builds the formats charts use most, one per idle period: each `Intl.NumberFormat` costs tens of
+ * milliseconds the first time, which otherwise land in the first chart's set-up.
+ */
+export function prepareNumberFormats(digits: readonly number[] = [0, 2, 3, 4]): void {
+  const [first, ...rest] = digits
+  if (first === undefined) return
+  plainFormat(first)
+  requestIdleCallback(() => prepareNumberFormats(rest))
+}
+
 /** A plain number with at most `digits` significant fraction digits; thousands grouped. */
 export function formatNumber(value: number | null | undefined, digits = 2): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return dash
