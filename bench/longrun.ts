@@ -183,7 +183,7 @@ try {
           report(`${label}: heatmap fully drawn`, t.fullyDrawnMs / 1000, 's', i === 0 ? 2 : 4)
           report(`${label}: longest main-thread task`, t.longestTaskMs, 'ms', 200)
           report(`${label}: longest task, page load included`, t.longestTaskWithLoadMs, 'ms', null)
-          report(`${label}: page load to the run opening`, t.pageLoadMs / 1000, 's', null)
+          report(`${label}: page load (to the load event)`, t.pageLoadMs / 1000, 's', null)
           report(`${label}: other client's round trip, p95`, quantile(opened.roundTrips, 0.95), 'ms', 100)
         }
       } finally {
