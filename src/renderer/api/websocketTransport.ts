@@ -20,7 +20,10 @@ export interface WebSocketTransportOptions {
   readonly WebSocketImpl?: WebSocketClass
   /** A call waiting longer than this for its answer fails (a lost connection fails pending calls at once). */
   readonly timeoutMs?: number
-  /** Ask for typed arrays as binary messages (default); false keeps every reply JSON. */
+  /**
+   * Ask for typed arrays as binary messages (default): replies, and then the live snapshots the host
+   * pushes; false keeps every frame JSON.
+   */
   readonly binary?: boolean
 }
 
