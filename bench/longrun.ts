@@ -16,7 +16,8 @@
  *    The renderer is built first (LONGRUN_SKIP_BUILD=1 reuses out/renderer; LONGRUN_BROWSER=0 skips this).
  *
  * Times are on this machine, shared with others: read them as an upper bound.
- * LONGRUN_SCALE=0.1 shrinks every run in steps for a quick look.
+ * LONGRUN_SCALE=0.1 shrinks every run in steps for a quick look. LONGRUN_ONLY=browser measures only the
+ * Chromium rows (2b) on a store (LONGRUN_STORE) that exists already.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -34,6 +35,7 @@ import { scriptedLauncher } from './longrun/scriptedTrainer'
 
 const scale = Number(process.env.LONGRUN_SCALE ?? 1)
 const port = Number(process.env.LONGRUN_PORT ?? 4871)
+const browserOnly = process.env.LONGRUN_ONLY === 'browser'
 const rows: string[] = []
 const report = (
   what: string,
@@ -133,7 +135,7 @@ try {
       await pings
       return { result, roundTrips }
     }
-    for (const [i, runId] of longRunIds.entries()) {
+    for (const [i, runId] of browserOnly ? [] : longRunIds.entries()) {
       // Reference, same host, same moment: how the dashboard loaded before (one JSON answer of every
       // snapshot, validated number by number, beside the run and its curves).
       const before = await whilePinging(async () => {
@@ -181,7 +183,7 @@ try {
           report(`${label}: heatmap fully drawn`, t.fullyDrawnMs / 1000, 's', i === 0 ? 2 : 4)
           report(`${label}: longest main-thread task`, t.longestTaskMs, 'ms', 200)
           report(`${label}: longest task, page load included`, t.longestTaskWithLoadMs, 'ms', null)
-          report(`${label}: page load to the run opening`, t.pageLoadMs / 1000, 's', null)
+          report(`${label}: page load (to the load event)`, t.pageLoadMs / 1000, 's', null)
           report(`${label}: other client's round trip, p95`, quantile(opened.roundTrips, 0.95), 'ms', 100)
         }
       } finally {
@@ -196,84 +198,88 @@ try {
   }
 
   // 3. Live, opened late.
-  const liveShape =
-    scale === 1 ? { ...paperShape, snapshotEverySteps: 100 } : scaledShape(scale, { snapshotEverySteps: 100 })
-  const stepsPerSecond = liveShape.totalSteps / 120
-  const handedAt = new Map<number, number>()
-  const liveDir = join(work, 'live')
-  const host = createHost({
-    paths: { dbPath: join(liveDir, 'workbench.db'), dataDir: liveDir },
-    launcher: scriptedLauncher(() => ({
-      shape: liveShape,
-      stepsPerSecond,
-      onBatch: (step, at) => handedAt.set(step, at),
-    })),
-    shell: 'headless',
-  })
-  const server = await startServer({
-    host,
-    rendererDir: join(work, 'no-ui'),
-    logger: { info() {}, warn() {}, error() {} },
-    port: port + 1,
-  })
-  const rss: number[] = []
-  const sampler = setInterval(() => rss.push(process.memoryUsage().rss / 2 ** 20), 1_000)
-  try {
-    const run = host.supervisor.create({ config: presetConfig('paper-vgg19-cifar100'), name: 'live' })
-    while ((host.store.getSummary(run.id)?.progress?.step ?? 0) < liveShape.totalSteps * 0.4)
-      await new Promise((r) => setTimeout(r, 100))
-    const { client, transport } = connectClient(`ws://127.0.0.1:${port + 1}/api`)
-    const lags: number[] = []
-    const opened = openFeed(client, run.id, (m) => {
-      if (m.type !== 'progress') return
-      const at = handedAt.get(m.step)
-      if (at !== undefined) lags.push(Date.now() - at)
+  if (!browserOnly) {
+    const liveShape =
+      scale === 1
+        ? { ...paperShape, snapshotEverySteps: 100 }
+        : scaledShape(scale, { snapshotEverySteps: 100 })
+    const stepsPerSecond = liveShape.totalSteps / 120
+    const handedAt = new Map<number, number>()
+    const liveDir = join(work, 'live')
+    const host = createHost({
+      paths: { dbPath: join(liveDir, 'workbench.db'), dataDir: liveDir },
+      launcher: scriptedLauncher(() => ({
+        shape: liveShape,
+        stepsPerSecond,
+        onBatch: (step, at) => handedAt.set(step, at),
+      })),
+      shell: 'headless',
     })
-    await opened.completeMs
-    await host.supervisor.waitFor(run.id)
-    host.supervisor.flusher.flush()
-    const stored = host.store.series.metrics(run.id)
-    const deadline = Date.now() + 60_000
-    while (Date.now() < deadline && !stored.every((s) => opened.feed.lastStep(s.key) === s.steps.at(-1)))
-      await new Promise((r) => setTimeout(r, 50))
-    let lost = 0
-    for (const s of stored) {
-      const mine = opened.feed.series.get(s.key)
-      const have = new Set(mine?.steps ?? [])
-      for (const step of s.steps) if (!have.has(step)) lost++
-    }
-    const storedSteps = host.store.db
-      .prepare(
-        'SELECT DISTINCT step FROM layer_snapshots WHERE run_seq = (SELECT seq FROM runs WHERE id = ?)',
+    const server = await startServer({
+      host,
+      rendererDir: join(work, 'no-ui'),
+      logger: { info() {}, warn() {}, error() {} },
+      port: port + 1,
+    })
+    const rss: number[] = []
+    const sampler = setInterval(() => rss.push(process.memoryUsage().rss / 2 ** 20), 1_000)
+    try {
+      const run = host.supervisor.create({ config: presetConfig('paper-vgg19-cifar100'), name: 'live' })
+      while ((host.store.getSummary(run.id)?.progress?.step ?? 0) < liveShape.totalSteps * 0.4)
+        await new Promise((r) => setTimeout(r, 100))
+      const { client, transport } = connectClient(`ws://127.0.0.1:${port + 1}/api`)
+      const lags: number[] = []
+      const opened = openFeed(client, run.id, (m) => {
+        if (m.type !== 'progress') return
+        const at = handedAt.get(m.step)
+        if (at !== undefined) lags.push(Date.now() - at)
+      })
+      await opened.completeMs
+      await host.supervisor.waitFor(run.id)
+      host.supervisor.flusher.flush()
+      const stored = host.store.series.metrics(run.id)
+      const deadline = Date.now() + 60_000
+      while (Date.now() < deadline && !stored.every((s) => opened.feed.lastStep(s.key) === s.steps.at(-1)))
+        await new Promise((r) => setTimeout(r, 50))
+      let lost = 0
+      for (const s of stored) {
+        const mine = opened.feed.series.get(s.key)
+        const have = new Set(mine?.steps ?? [])
+        for (const step of s.steps) if (!have.has(step)) lost++
+      }
+      const storedSteps = host.store.db
+        .prepare(
+          'SELECT DISTINCT step FROM layer_snapshots WHERE run_seq = (SELECT seq FROM runs WHERE id = ?)',
+        )
+        .pluck()
+        .all(run.id) as number[]
+      const shownSteps = new Set(opened.feed.snapshots.map((s) => s.step))
+      report(
+        `live, opened at 40 %: snapshots missing (of ${storedSteps.length})`,
+        storedSteps.filter((step) => !shownSteps.has(step)).length,
+        'points',
+        0,
+        'equal',
       )
-      .pluck()
-      .all(run.id) as number[]
-    const shownSteps = new Set(opened.feed.snapshots.map((s) => s.step))
-    report(
-      `live, opened at 40 %: snapshots missing (of ${storedSteps.length})`,
-      storedSteps.filter((step) => !shownSteps.has(step)).length,
-      'points',
-      0,
-      'equal',
-    )
-    report(
-      `live, opened at 40 %: metric points missing (of ${stored.reduce((a, s) => a + s.steps.length, 0)})`,
-      lost,
-      'points',
-      0,
-      'equal',
-    )
-    report('live: lag from trainer to client, p95', quantile(lags, 0.95) / 1000, 's', 0.5)
-    report('live: lag from trainer to client, median', median(lags) / 1000, 's', null)
-    const quarter = Math.max(1, Math.floor(rss.length / 4))
-    report('live: process memory, first quarter (median)', median(rss.slice(0, quarter)), 'MiB', null)
-    report('live: process memory, last quarter (median)', median(rss.slice(-quarter)), 'MiB', null)
-    opened.close()
-    transport.close()
-  } finally {
-    clearInterval(sampler)
-    await server.close()
-    await host.close()
+      report(
+        `live, opened at 40 %: metric points missing (of ${stored.reduce((a, s) => a + s.steps.length, 0)})`,
+        lost,
+        'points',
+        0,
+        'equal',
+      )
+      report('live: lag from trainer to client, p95', quantile(lags, 0.95) / 1000, 's', 0.5)
+      report('live: lag from trainer to client, median', median(lags) / 1000, 's', null)
+      const quarter = Math.max(1, Math.floor(rss.length / 4))
+      report('live: process memory, first quarter (median)', median(rss.slice(0, quarter)), 'MiB', null)
+      report('live: process memory, last quarter (median)', median(rss.slice(-quarter)), 'MiB', null)
+      opened.close()
+      transport.close()
+    } finally {
+      clearInterval(sampler)
+      await server.close()
+      await host.close()
+    }
   }
   console.log(`\nsummary (scale ${scale}, ${new Date().toISOString()}):\n${rows.join('\n')}`)
 } finally {

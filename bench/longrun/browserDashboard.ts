@@ -1,8 +1,8 @@
 import { chromium, type Browser } from '@playwright/test'
 
 /**
- * Opens a run's dashboard in Chromium (Debian's, as the e2e tests use) against a serving host and times
- * what a user sees, from the moment the page opens the run (`dashboard:open`):
+ * Loads the app in Chromium (Debian's, as the e2e tests use) against a serving host, opens a run's dashboard
+ * and times what a user sees, from the moment the page opens the run (`dashboard:open`):
  * - first curves drawn: the frame after the store holds the curves (`dashboard:curves`);
  * - heatmap fully drawn: the frame after the heatmap painted its last snapshot column (`heatmap:painted`
  *   naming as many columns as the store holds, once the store says `dashboard:complete`);
@@ -10,7 +10,7 @@ import { chromium, type Browser } from '@playwright/test'
  * The page must be built (`out/renderer`); the host is whatever `baseUrl` serves.
  */
 export interface BrowserDashboardTiming {
-  /** Navigation start to the dashboard opening the run (loading the app itself). */
+  /** Navigation start to the page's load event (loading the app itself, before the run is opened). */
   readonly pageLoadMs: number
   readonly firstCurvesMs: number
   readonly fullyDrawnMs: number
@@ -73,7 +73,12 @@ export async function measureBrowserDashboard(
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
   try {
     await page.addInitScript({ content: probeScript })
-    await page.goto(`${baseUrl}/#/runs/${runId}`)
+    // As a user does: the app is loaded, then the run is opened (opening it from the address bar would
+    // mark `dashboard:open` inside the task that loads the app, and time that task as the dashboard's).
+    await page.goto(`${baseUrl}/`)
+    await page.waitForFunction(() => (document.querySelector('#app')?.childElementCount ?? 0) > 0)
+    await page.waitForLoadState('load')
+    await page.evaluate((hash) => (window.location.hash = hash), `#/runs/${runId}`)
     // Complete, and the heatmap has painted every snapshot the store holds.
     const snapshots = await page
       .waitForFunction(
@@ -99,6 +104,9 @@ export async function measureBrowserDashboard(
       const probe = (window as unknown as { __dashboardProbe: PageProbe }).__dashboardProbe
       return {
         openAt: performance.getEntriesByName('dashboard:open')[0]?.startTime ?? Number.NaN,
+        loadedAt:
+          (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)
+            ?.loadEventEnd ?? Number.NaN,
         curvesDrawnAt: probe.curvesDrawnAt ?? Number.NaN,
         fullyDrawnAt: probe.paints.find((p) => p.columns === want)?.at ?? Number.NaN,
         longTasks: probe.longTasks,
@@ -107,7 +115,7 @@ export async function measureBrowserDashboard(
     const longest = (tasks: { start: number; duration: number }[]) =>
       tasks.reduce((most, t) => Math.max(most, t.duration), 0)
     return {
-      pageLoadMs: seen.openAt,
+      pageLoadMs: seen.loadedAt,
       firstCurvesMs: seen.curvesDrawnAt - seen.openAt,
       fullyDrawnMs: seen.fullyDrawnAt - seen.openAt,
       snapshots,

@@ -8,7 +8,9 @@ import {
   encodeBinaryFrames,
   jsonWithBase64,
 } from '../../shared/api/binaryFrames'
+import { encodeLiveSnapshot } from '../../shared/api/liveSnapshotFrames'
 import { typedArrayMethods } from '../../shared/api/methods'
+import type { PushEvent } from '../../shared/api/pushEvents'
 import { WireRequest, type ServerFrame } from '../../shared/api/wire'
 import type { Host } from '../host/host'
 import type { HostLogger } from '../host/logger'
@@ -24,7 +26,8 @@ const nodeBase64 = (bytes: Uint8Array) =>
  * One WebSocket client: request frames in (JSON text, or a binary message in the binaryFrames.ts layout),
  * a reply for each (an error reply for anything malformed, never a crash), and pushed events for
  * everything and for the runs it subscribed to. A reply with typed arrays goes to a client that asked for
- * binary as binary parts, one per turn of the event loop so other clients' replies slip in between.
+ * binary as binary parts, one per turn of the event loop so other clients' replies slip in between. Once
+ * a client has asked for binary, its live per-channel snapshots come as binary too (liveSnapshotFrames.ts).
  */
 export function serveConnection(
   socket: WebSocket,
@@ -36,10 +39,18 @@ export function serveConnection(
   const send = (frame: ServerFrame) => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame))
   }
+  let readsBinary = false
+  /** An event now, in order with the others: a binary snapshot's parts are not spread over turns. */
+  const sendEvent = (event: PushEvent) => {
+    const parts = readsBinary ? encodeLiveSnapshot(event) : null
+    if (!parts) return send({ type: 'event', event })
+    if (socket.readyState !== socket.OPEN) return
+    for (const part of parts) socket.send(part, { binary: true })
+  }
   const gate = createLiveGate({
     bufferedBytes: () => socket.bufferedAmount,
     maxBufferedBytes: options.maxBufferedBytes ?? maxBufferedBytes,
-    send: (event) => send({ type: 'event', event }),
+    send: sendEvent,
   })
   const client = host.hub.connect((event) => gate.offer(event))
   const fail = (id: WireRequest['id'] | null, error: ApiError) =>
@@ -99,6 +110,7 @@ export function serveConnection(
       return
     }
     const request = frame.data
+    if (request.binary) readsBinary = true
     const { id, method, params } = request
     host.api.call(method, params, { client }).then(
       (result) => reply(request, result),

@@ -1,5 +1,6 @@
 import { ApiError, ApiErrorBody, ServerFrame, type WorkbenchTransport } from '../../shared/api'
-import { BinaryReplyAssembler, decodeBinaryFrame } from '../../shared/api/binaryFrames'
+import { BinaryReplyAssembler, decodeBinaryFrame, type DecodedPart } from '../../shared/api/binaryFrames'
+import { liveEventId, liveSnapshotFromFrame } from '../../shared/api/liveSnapshotFrames'
 
 export type ConnectionState = 'connecting' | 'open' | 'closed'
 
@@ -19,7 +20,10 @@ export interface WebSocketTransportOptions {
   readonly WebSocketImpl?: WebSocketClass
   /** A call waiting longer than this for its answer fails (a lost connection fails pending calls at once). */
   readonly timeoutMs?: number
-  /** Ask for typed arrays as binary messages (default); false keeps every reply JSON. */
+  /**
+   * Ask for typed arrays as binary messages (default): replies, and then the live snapshots the host
+   * pushes; false keeps every frame JSON.
+   */
   readonly binary?: boolean
 }
 
@@ -75,11 +79,31 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
     onFrame(json)
   }
 
+  /**
+   * One part of a pushed binary event (a live snapshot): its parts come one after another. One that does
+   * not assemble is dropped like a malformed JSON frame; the run's next `seq` shows the gap.
+   */
+  let eventParts: BinaryReplyAssembler | null = null
+  const onBinaryEvent = (part: DecodedPart) => {
+    try {
+      if (part.header.part === 0) eventParts = new BinaryReplyAssembler(part.header.parts)
+      if (!eventParts) return
+      eventParts.add(part)
+      if (!eventParts.done) return
+      const event = liveSnapshotFromFrame(eventParts.complete())
+      eventParts = null
+      if (event) for (const listener of eventListeners) listener(event)
+    } catch {
+      eventParts = null
+    }
+  }
+
   /** One part of a binary reply: checked by its header, kept until the reply is whole. */
   const onBinary = (data: ArrayBuffer) => {
     let id: number | null = null
     try {
       const part = decodeBinaryFrame(data)
+      if (part.header.id === liveEventId) return onBinaryEvent(part)
       if (typeof part.header.id !== 'number' || !pending.has(part.header.id)) return
       id = part.header.id
       let assembler = assembling.get(id)

@@ -2,14 +2,37 @@
 
 const dash = '—'
 
+// One formatter per fraction-digit count: `toLocaleString` with options builds a new one per call, and an
+// axis formats hundreds of candidate labels while it lays out.
+const plainFormats = new Map<number, Intl.NumberFormat>()
+function plainFormat(maximumFractionDigits: number): Intl.NumberFormat {
+  let format = plainFormats.get(maximumFractionDigits)
+  if (!format) {
+    format = new Intl.NumberFormat('en-US', { maximumFractionDigits })
+    plainFormats.set(maximumFractionDigits, format)
+  }
+  return format
+}
+
+/**
+ * Builds the formats charts use most, one per idle period: each `Intl.NumberFormat` costs tens of
+ * milliseconds the first time, which otherwise land in the first chart's set-up.
+ */
+export function prepareNumberFormats(digits: readonly number[] = [0, 2, 3, 4]): void {
+  const [first, ...rest] = digits
+  if (first === undefined) return
+  plainFormat(first)
+  requestIdleCallback(() => prepareNumberFormats(rest))
+}
+
 /** A plain number with at most `digits` significant fraction digits; thousands grouped. */
 export function formatNumber(value: number | null | undefined, digits = 2): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return dash
-  if (Number.isInteger(value)) return value.toLocaleString('en-US')
+  if (Number.isInteger(value)) return plainFormat(0).format(value)
   const magnitude = Math.abs(value)
   if (magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e7))
     return value.toExponential(Math.max(1, digits - 1))
-  return value.toLocaleString('en-US', { maximumFractionDigits: magnitude < 1 ? digits + 1 : digits })
+  return plainFormat(magnitude < 1 ? digits + 1 : digits).format(value)
 }
 
 /** 0.9312 → "93.12 %". */

@@ -15,9 +15,9 @@ import { z } from 'zod'
  * walk over the numbers; the receiver gets views on the message's own buffer, no number is copied.
  */
 
-export const attachmentDtypes = ['u8', 'u16', 'f32'] as const
+export const attachmentDtypes = ['u8', 'u16', 'f32', 'f64'] as const
 export type AttachmentDtype = (typeof attachmentDtypes)[number]
-export type Attachment = Uint8Array | Uint16Array | Float32Array
+export type Attachment = Uint8Array | Uint16Array | Float32Array | Float64Array
 
 const magic = 0x31425743 // "CWB1" read as a little-endian u32
 const prefixBytes = 8
@@ -28,7 +28,7 @@ const maxAttachments = 100_000
 /** Small enough that neither side spends long on one message, large enough that headers cost nothing. */
 const defaultPartBytes = 256 * 1024
 
-const bytesPer: Record<AttachmentDtype, number> = { u8: 1, u16: 2, f32: 4 }
+const bytesPer: Record<AttachmentDtype, number> = { u8: 1, u16: 2, f32: 4, f64: 8 }
 
 const AttachmentEntry = z
   .object({
@@ -61,11 +61,15 @@ export class BinaryFrameError extends Error {
 }
 
 export function dtypeOf(array: Attachment): AttachmentDtype {
+  if (array instanceof Float64Array) return 'f64'
   return array instanceof Float32Array ? 'f32' : array instanceof Uint16Array ? 'u16' : 'u8'
 }
 
 export const isAttachment = (value: unknown): value is Attachment =>
-  value instanceof Uint8Array || value instanceof Uint16Array || value instanceof Float32Array
+  value instanceof Uint8Array ||
+  value instanceof Uint16Array ||
+  value instanceof Float32Array ||
+  value instanceof Float64Array
 
 interface Marker {
   readonly $attachment: number
@@ -221,11 +225,13 @@ export function decodeBinaryFrame(message: ArrayBuffer | Uint8Array): DecodedPar
         `attachment ${i} (${entry.length} × ${entry.dtype} at ${entry.offset}) runs past the ${bytes.byteLength}-byte message`,
       )
     const at = bytes.byteOffset + payloadStart + entry.offset
-    return entry.dtype === 'f32'
-      ? new Float32Array(bytes.buffer, at, entry.length)
-      : entry.dtype === 'u16'
-        ? new Uint16Array(bytes.buffer, at, entry.length)
-        : new Uint8Array(bytes.buffer, at, entry.length)
+    return entry.dtype === 'f64'
+      ? new Float64Array(bytes.buffer, at, entry.length)
+      : entry.dtype === 'f32'
+        ? new Float32Array(bytes.buffer, at, entry.length)
+        : entry.dtype === 'u16'
+          ? new Uint16Array(bytes.buffer, at, entry.length)
+          : new Uint8Array(bytes.buffer, at, entry.length)
   })
   return { header, attachments }
 }

@@ -34,6 +34,7 @@ const ownsBuffer = (array: Attachment) =>
 
 function copyOf(array: Attachment): Attachment {
   // The constructor of a typed array from another typed array copies its values into a fresh buffer.
+  if (array instanceof Float64Array) return new Float64Array(array)
   if (array instanceof Float32Array) return new Float32Array(array)
   if (array instanceof Uint16Array) return new Uint16Array(array)
   return new Uint8Array(array)

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
 import { ApiError } from '../../../src/shared/api'
 import { encodeBinaryFrames } from '../../../src/shared/api/binaryFrames'
+import { encodeLiveSnapshot } from '../../../src/shared/api/liveSnapshotFrames'
+import { PushEvent } from '../../../src/shared/api/pushEvents'
 import {
   createWebSocketTransport,
   type WebSocketClass,
@@ -103,6 +105,42 @@ describe('WebSocket transport', () => {
     server.clients.forEach((c) => c.send(JSON.stringify({ type: 'event', event })))
     await transport.request('ping', {})
     expect(seen).toEqual([event])
+  })
+
+  it('hands a live snapshot pushed as binary to the listeners, in order with JSON events', async () => {
+    const { server, url } = await fakeHost(() => ({ ok: true, result: null }))
+    const transport = connect(url)
+    open.push({ transport, server })
+    await transport.request('ping', {})
+    const seen: PushEvent[] = []
+    transport.onEvent((event) => seen.push(event as PushEvent))
+    const runId = '20260101-000000-abcdef'
+    const snapshot = PushEvent.parse({
+      type: 'runMessage',
+      runId,
+      seq: 2,
+      message: {
+        type: 'layerSnapshot',
+        step: 40,
+        layers: [{ group: 'features.0', density: [0.5, 1 / 3, 0], umm: [0.25, 2, 0], alive: [1, 1, 0] }],
+        densities: [],
+      },
+    })
+    const gap = { type: 'runGap', runId, fromSeq: 3, toSeq: 4 }
+    server.clients.forEach((c) => {
+      for (const part of encodeLiveSnapshot(snapshot)!) c.send(part)
+      c.send(JSON.stringify({ type: 'event', event: gap }))
+    })
+    await expect.poll(() => seen.length).toBe(2)
+    const [received, after] = seen
+    expect(after).toEqual(gap)
+    if (received!.type !== 'runMessage' || received!.message.type !== 'layerSnapshot')
+      throw new Error('not a snapshot')
+    expect(received!.seq).toBe(2)
+    const layer = received!.message.layers[0]!
+    expect(Array.from(layer.density)).toEqual([0.5, 1 / 3, 0])
+    expect(Array.from(layer.umm)).toEqual([0.25, 2, 0])
+    expect(Array.from(layer.alive)).toEqual([1, 1, 0])
   })
 
   it('fails pending calls when the connection drops, then reconnects on its own', async () => {

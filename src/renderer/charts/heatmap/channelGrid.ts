@@ -112,15 +112,26 @@ export function writeColumns(
     const column = grid.snapshots + i
     for (const [b, band] of bands.entries()) {
       const layer = snapshot.layers.find((l) => l.group === band.group)
+      if (!layer) {
+        // A layer missing from a snapshot shows as removed there.
+        for (let c = 0; c < band.channels; c++) {
+          values[(band.start + c) * stride + column] = 0
+          alive[(band.start + c) * stride + column] = 0
+        }
+        continue
+      }
+      const source = metric === 'density' ? layer.density : layer.umm
+      const sourceAlive = layer.alive
+      let top = bandMax[b]!
       for (let c = 0; c < band.channels; c++) {
         const cell = (band.start + c) * stride + column
-        // A layer missing from a snapshot shows as removed there.
-        const isAlive = layer?.alive[c] === 1 ? 1 : 0
-        const value = (metric === 'density' ? layer?.density[c] : layer?.umm[c]) ?? 0
+        const isAlive = sourceAlive[c] === 1 ? 1 : 0
+        const value = source[c] ?? 0
         values[cell] = value
         alive[cell] = isAlive
-        if (isAlive && value > bandMax[b]!) bandMax[b] = value
+        if (isAlive === 1 && value > top) top = value
       }
+      bandMax[b] = top
     }
   })
   const maxAlive = Math.max(0, ...bandMax)

@@ -112,6 +112,52 @@ describe('column raster', () => {
     expect(raster.draw(again, { ...moved, max: again.scaleTop * 2 })!.fresh).toBe(true)
   })
 
+  it('paints a new picture in slices ahead of the draw, which then paints nothing', () => {
+    const all = syntheticSnapshots(widths, 60, 0.5)
+    const raster = new ColumnRaster()
+    const { surfaces, options } = setup()
+    const old = new ChannelGridBuilder().update(all.slice(0, 30), 'density', [], 'original')
+    const shown = raster.draw(old, { ...options, max: old.scaleTop })!
+    // A rebuilt grid (new bands): the held picture cannot take it, so it is painted 16 columns a step.
+    const grid = new ChannelGridBuilder().update(all, 'density', [], 'original')
+    const scale = { ...options, max: grid.scaleTop }
+    const slices = raster.paintInSlices(grid, scale, 16)
+    let yields = 0
+    while (!slices.next().done) {
+      yields++
+      // Meanwhile the old grid still draws from its own picture.
+      expect(raster.draw(old, { ...options, max: old.scaleTop })!.surface).toBe(shown.surface)
+    }
+    expect(yields).toBe(3)
+    const ahead = surfaces[1]!
+    const columnWidth = Math.floor(plot.width / 60)
+    expect(ahead.writes.map((w) => w.x)).toEqual([0, 16, 32, 48].map((c) => c * columnWidth))
+
+    const drawn = raster.draw(grid, scale)!
+    expect(drawn.surface).toBe(ahead)
+    expect(drawn.fresh).toBe(false)
+    expect(raster.lastPainted).toEqual({ from: 60, to: 60 })
+    expect(ahead.writes).toHaveLength(4)
+    const whole = setup()
+    new ColumnRaster().draw(grid, { ...whole.options, max: grid.scaleTop })
+    const wholePixels = whole.surfaces[0]!.pixels
+    expect(ahead.pixels.filter((pixel, i) => pixel !== wholePixels[i]).length).toBe(0)
+  })
+
+  it('paints nothing ahead when the held picture can take the grid by appending', () => {
+    const all = syntheticSnapshots(widths, 60, 0)
+    const builder = new ChannelGridBuilder()
+    const raster = new ColumnRaster()
+    const { surfaces, options } = setup()
+    const first = builder.update(all.slice(0, 50), 'density', [], 'original')
+    raster.draw(first, { ...options, max: first.scaleTop })
+    const grid = builder.update(all.slice(0, 51), 'density', [], 'original')
+    const slices = raster.paintInSlices(grid, { ...options, max: grid.scaleTop }, 16)
+    expect(slices.next().done).toBe(true)
+    expect(surfaces).toHaveLength(1)
+    expect(surfaces[0]!.writes).toHaveLength(1)
+  })
+
   it('leaves more columns than pixels to the averaging rasteriser', () => {
     const all = syntheticSnapshots(widths, 60, 0)
     const grid = new ChannelGridBuilder().update(all, 'density', [], 'original')
