@@ -64,12 +64,12 @@ export async function expectChart(page: Page, testId: string, timeout = 60_000):
   await expect(page.getByTestId(testId).locator('canvas').first()).toBeVisible({ timeout })
 }
 
-/** Calls the host on a socket of its own, as any API client would. */
-export async function callHost<T>(page: Page, method: string, params: unknown): Promise<T> {
+/** Calls the host on a socket of its own, as any API client would (`query` is added to the socket's URL). */
+export async function callHost<T>(page: Page, method: string, params: unknown, query = ''): Promise<T> {
   return page.evaluate(
-    async ({ method, params }) =>
+    async ({ method, params, query }) =>
       new Promise<unknown>((resolve, reject) => {
-        const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api`)
+        const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api${query}`)
         ws.onopen = () => ws.send(JSON.stringify({ type: 'request', id: 1, method, params }))
         ws.onerror = () => reject(new Error(`the socket failed for ${method}`))
         ws.onmessage = (m) => {
@@ -86,6 +86,6 @@ export async function callHost<T>(page: Page, method: string, params: unknown): 
           else reject(new Error(`${method}: ${frame.error?.message ?? 'failed'}`))
         }
       }),
-    { method, params },
+    { method, params, query },
   ) as Promise<T>
 }

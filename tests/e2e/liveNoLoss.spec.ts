@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { expect, test, type Page, type WebSocketRoute } from '@playwright/test'
+import { callHost } from './helpers'
 
 /**
  * Nothing lost, ever: a real tiny training is opened late on its dashboard, and the page's WebSocket runs
@@ -21,30 +22,8 @@ interface Series {
 }
 
 /** Calls the host on a socket of its own (`?probe`: the stand-in lets it through untouched). */
-async function probe<T>(page: Page, method: string, params: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ method, params }) =>
-      new Promise<unknown>((resolve, reject) => {
-        const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api?probe=1`)
-        ws.onopen = () => ws.send(JSON.stringify({ type: 'request', id: 1, method, params }))
-        ws.onerror = () => reject(new Error(`probe socket failed for ${method}`))
-        ws.onmessage = (m) => {
-          const frame = JSON.parse(String(m.data)) as {
-            type: string
-            id?: number
-            ok?: boolean
-            result?: unknown
-            error?: { message: string }
-          }
-          if (frame.type !== 'response' || frame.id !== 1) return
-          ws.close()
-          if (frame.ok) resolve(frame.result)
-          else reject(new Error(`${method}: ${frame.error?.message ?? 'failed'}`))
-        }
-      }),
-    { method, params },
-  ) as Promise<T>
-}
+const probe = <T>(page: Page, method: string, params: unknown) =>
+  callHost<T>(page, method, params, '?probe=1')
 
 /** The dashboard's own state, read from its Pinia store (Vue keeps the app on its mount element). */
 async function dashboardState(page: Page) {
