@@ -172,7 +172,8 @@ function printReport(): void {
   for (const r of training)
     log(
       `  ${r.model.padEnd(10)} ${r.path.padEnd(7)} ${fmt(r.imagesPerSecond).padStart(8)} img/s  ` +
-        `(${fmt((r.batch / r.imagesPerSecond) * 1000)} ms/step, b${r.batch})  ${r.ranOn}`,
+        `(${fmt((r.batch / r.imagesPerSecond) * 1000)} ms/step, b${r.batch}` +
+        `${r.programsPerStep === undefined ? '' : `, ${r.programsPerStep} GPU programs/step`})  ${r.ranOn}`,
     )
   log('  context (no target): webgpu / wasm images/s')
   for (const model of options.models) {

@@ -1,6 +1,7 @@
 import { initBackend } from '../../src/trainer/backend/pickBackend'
 import type { BackendReport } from '../../src/shared/protocol/trainerMessages'
 import { median } from '../training/stats'
+import { countPrograms } from './programCount'
 import { TorchReference, type TorchOptions } from '../training/torchReference'
 import {
   benchConfig,
@@ -21,6 +22,8 @@ export interface TrainingRow {
   readonly batch: number
   readonly msPerStep: readonly number[]
   readonly imagesPerSecond: number
+  /** GPU programs one step dispatches (webgpu rows). */
+  readonly programsPerStep?: number
 }
 
 /** A row that could not be measured, with the reason, so the others still run. */
@@ -69,7 +72,9 @@ export async function timeOurTraining(
     const msPerStep: number[] = []
     for (let i = 0; i < counts.steps; i++) msPerStep.push((await subject.step(++step)).totalMs)
     const onGpu = report.adapter !== undefined && !report.adapter.software
-    return row(c, backend, describeBackend(report), onGpu, msPerStep)
+    const measured = row(c, backend, describeBackend(report), onGpu, msPerStep)
+    if (backend !== 'webgpu') return measured
+    return { ...measured, programsPerStep: await countPrograms(() => subject.step(++step)) }
   } finally {
     subject.dispose()
   }

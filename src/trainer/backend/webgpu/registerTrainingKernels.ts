@@ -1,4 +1,10 @@
-import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core'
+import {
+  getKernel,
+  registerKernel,
+  unregisterKernel,
+  type KernelConfig,
+  type KernelFunc,
+} from '@tensorflow/tfjs-core'
 import { webgpuKernels } from './kernels'
 
 /** Our configs, made once (each around tfjs' kernel as first found) so a registered one is recognised. */
@@ -6,7 +12,8 @@ const ours = new Map<string, KernelConfig>()
 
 /**
  * Registers our WGSL training kernels on the `webgpu` backend (backend/webgpu/kernels/<Kernel>.ts): our
- * own where tfjs-backend-webgpu's are slow. Idempotent. Kernels live in tfjs' global registry by
+ * own where tfjs-backend-webgpu's are slow or wrong, and those of our ops (batch norm, the SGD step, the
+ * running averages), which otherwise run as chains of tfjs' elementwise programs. Idempotent. Kernels live in tfjs' global registry by
  * (name, backend), which `removeBackend` leaves alone, so they outlast a backend removed and registered
  * again; one that something else replaced is put back. Needs tfjs-backend-webgpu loaded (it registers
  * the kernels ours fall back to).
@@ -14,6 +21,17 @@ const ours = new Map<string, KernelConfig>()
 export function registerWebgpuTrainingKernels(): readonly KernelConfig[] {
   return webgpuKernels.map((kernel) => {
     let config = ours.get(kernel.kernelName)
+    if (config === undefined && kernel.ownOp === true) {
+      const noShipped: KernelFunc = () => {
+        throw new Error(`${kernel.kernelName} is our own op: tfjs has no kernel to fall back to`)
+      }
+      config = {
+        kernelName: kernel.kernelName,
+        backendName: 'webgpu',
+        kernelFunc: (args) => kernel.kernelFunc(args, noShipped),
+      }
+      ours.set(kernel.kernelName, config)
+    }
     if (config === undefined) {
       const original = getKernel(kernel.kernelName, 'webgpu')
       if (original === undefined)

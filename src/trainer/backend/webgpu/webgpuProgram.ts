@@ -21,7 +21,7 @@ export interface WebgpuProgram {
   getUserCode(): string
 }
 
-export type ProgramUniforms = { type: 'int32'; data: number[] }[]
+export type ProgramUniforms = { type: 'int32' | 'float32'; data: number[] }[]
 
 /** The backend methods our kernels call. */
 export interface WebgpuBackendLike {
@@ -55,8 +55,11 @@ export function flatProgram(options: {
   threads?: number
   /** i32 uniforms by name: the same names, in the same order, at every call with this shader key. */
   uniforms: Readonly<Record<string, number>>
+  /** f32 uniforms by name (after the i32 ones), such as a learning rate. */
+  floatUniforms?: Readonly<Record<string, number>>
   body: string
 }): { program: WebgpuProgram; uniformData: ProgramUniforms } {
+  const floats = options.floatUniforms ?? {}
   const outputComponent = options.outputComponent ?? 1
   const size = options.outputShape.reduce((a, b) => a * b, 1) / outputComponent
   const program: WebgpuProgram = {
@@ -69,14 +72,15 @@ export function flatProgram(options: {
     size: true,
     outputComponent,
     variableComponents: options.variableComponents ?? options.variableNames.map(() => outputComponent),
-    uniforms: Object.keys(options.uniforms)
-      .map((name) => `${name} : i32,`)
-      .join(' '),
+    uniforms: [
+      ...Object.keys(options.uniforms).map((name) => `${name} : i32,`),
+      ...Object.keys(floats).map((name) => `${name} : f32,`),
+    ].join(' '),
     getUserCode: () => options.body,
   }
-  const uniformData: ProgramUniforms = Object.values(options.uniforms).map((value) => ({
-    type: 'int32',
-    data: [value],
-  }))
+  const uniformData: ProgramUniforms = [
+    ...Object.values(options.uniforms).map((value) => ({ type: 'int32' as const, data: [value] })),
+    ...Object.values(floats).map((value) => ({ type: 'float32' as const, data: [value] })),
+  ]
   return { program, uniformData }
 }

@@ -15,7 +15,16 @@ describeWebgpu('our webgpu kernels', () => {
 
   it('are the ones registered, and registering again changes nothing', () => {
     const first = registerWebgpuTrainingKernels()
-    expect(first.map((c) => c.kernelName)).toEqual(['AddN', 'Cast', 'Conv2D', 'Conv2DBackpropFilter'])
+    expect(first.map((c) => c.kernelName)).toEqual([
+      'AddN',
+      'Cast',
+      'ChaseBatchNormTraining',
+      'ChaseBatchNormTrainingGrad',
+      'ChaseRunningAverage',
+      'ChaseSgdUpdate',
+      'Conv2D',
+      'Conv2DBackpropFilter',
+    ])
     for (const config of first) expect(registeredFunc(config.kernelName)).toBe(config.kernelFunc)
     const again = registerWebgpuTrainingKernels()
     expect(again.map((c) => c.kernelFunc)).toEqual(first.map((c) => c.kernelFunc))

@@ -6,6 +6,7 @@ import {
   util,
 } from '@tensorflow/tfjs-core'
 import { nhwcConvInfo } from '../nhwcConvInfo'
+import { chunkSums } from '../splitReduction'
 import { flatProgram, mainWithIndex, type WebgpuBackendLike } from '../webgpuProgram'
 import type { WebgpuKernel } from '../webgpuKernel'
 
@@ -110,19 +111,6 @@ const partialSums = (c: Component, rows: Component) => {
 `
 }
 
-// Pass 2: one thread per filter element (or group of four) adds its chunks' partial sums.
-const chunkSums = (c: Component) => `
-  ${mainWithIndex} {
-    if (index < uniforms.size) {
-      var sum = ${floatType(c)}(0.0);
-      for (var chunk = 0; chunk < uniforms.chunks; chunk++) {
-        sum = sum + partials[chunk * uniforms.size + index];
-      }
-      setOutputAtIndex(index, sum);
-    }
-  }
-`
-
 /** dW of an NHWC convolution as a two-pass split reduction; both passes are barrier-free. */
 export function filterGradient(
   x: TensorInfo,
@@ -171,7 +159,8 @@ export function filterGradient(
     outputShape: filterShape,
     outputComponent: c,
     uniforms: { chunks: plan.chunks },
-    body: chunkSums(c),
+    // Pass 2: one thread per filter element (or group of four) adds its chunks' partial sums.
+    body: chunkSums(floatType(c)),
   })
   const dw = backend.runWebGPUProgram(second.program, [partials], 'float32', second.uniformData)
   backend.disposeData(partials.dataId)

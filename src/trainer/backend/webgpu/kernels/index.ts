@@ -3,7 +3,20 @@
 import type { WebgpuKernel } from '../webgpuKernel'
 import { kernel as AddN } from './AddN'
 import { kernel as Cast } from './Cast'
+import { kernel as ChaseBatchNormTraining } from './ChaseBatchNormTraining'
+import { kernel as ChaseBatchNormTrainingGrad } from './ChaseBatchNormTrainingGrad'
+import { kernel as ChaseRunningAverage } from './ChaseRunningAverage'
+import { kernel as ChaseSgdUpdate } from './ChaseSgdUpdate'
 import { kernel as Conv2D } from './Conv2D'
 import { kernel as Conv2DBackpropFilter } from './Conv2DBackpropFilter'
 
-export const webgpuKernels: readonly WebgpuKernel[] = [AddN, Cast, Conv2D, Conv2DBackpropFilter]
+export const webgpuKernels: readonly WebgpuKernel[] = [
+  AddN,
+  Cast,
+  ChaseBatchNormTraining,
+  ChaseBatchNormTrainingGrad,
+  ChaseRunningAverage,
+  ChaseSgdUpdate,
+  Conv2D,
+  Conv2DBackpropFilter,
+]

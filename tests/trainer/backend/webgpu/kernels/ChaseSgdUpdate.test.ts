@@ -1,0 +1,77 @@
+import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-backend-cpu'
+import { beforeAll, expect, it } from 'vitest'
+import { Rng } from '../../../../../src/shared/rng'
+import { Sgd, type SgdOptions } from '../../../../../src/trainer/chase/sgd'
+import { sgdUpdateRuns } from '../../../../../src/trainer/ops/sgdUpdate'
+import { describeWebgpu } from '../softwareGpu'
+import { compiledProgram, randomValues, startSoftwareWebgpu } from '../parity'
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1)
+
+/** Three steps of our optimizer on one backend: weights and momentum buffers after them. */
+async function train(
+  backend: 'cpu' | 'webgpu',
+  shapes: number[][],
+  options: SgdOptions,
+): Promise<number[][]> {
+  await tf.setBackend(backend)
+  const rng = Rng.fromSeed(12)
+  const params = new Map(
+    shapes.map((shape, i) => [`p${i}`, tf.variable(tf.tensor(randomValues(rng, size(shape)), shape))]),
+  )
+  const sgd = new Sgd(params, options)
+  for (let step = 0; step < 3; step++) {
+    const grads = new Map(
+      [...params].map(([name, v]) => [name, tf.tensor(randomValues(rng, v.size), v.shape)]),
+    )
+    sgd.step(grads)
+    tf.dispose([...grads.values()])
+  }
+  const out: number[][] = []
+  for (const [name, v] of params)
+    out.push(Array.from(await v.data()), Array.from(await sgd.buffer(name)!.data()))
+  sgd.dispose()
+  tf.dispose([...params.values()])
+  return out
+}
+
+describeWebgpu('the fused SGD step on webgpu', () => {
+  beforeAll(startSoftwareWebgpu)
+  // Sizes with and without a tail past the last group of four floats, and a scalar.
+  const shapes = [[], [7], [16], [3, 3, 5, 7], [1003]]
+
+  it.each([
+    { learningRate: 0.1, momentum: 0.9, weightDecay: 5e-4 },
+    { learningRate: 0.05, momentum: 0, weightDecay: 0 },
+  ])('matches the cpu composite (μ $momentum, wd $weightDecay)', async (options) => {
+    const expected = await train('cpu', shapes, options)
+    const actual = await train('webgpu', shapes, options)
+    expect(sgdUpdateRuns()).toBe(true)
+    expect(compiledProgram('chaseSgdBuffer4') && compiledProgram('chaseSgdBuffer1')).toBe(true)
+    expect(actual.map((v) => v.length)).toEqual(expected.map((v) => v.length))
+    actual.forEach((values, i) =>
+      values.forEach((v, j) => {
+        const reference = expected[i]![j]!
+        // One float32 rounding apart at most (a driver may fuse a multiply-add).
+        expect(Math.abs(v - reference), `tensor ${i}, element ${j}`).toBeLessThanOrEqual(
+          4 * Math.abs(reference) * 2 ** -23 + 1e-12,
+        )
+      }),
+    )
+  })
+
+  it('leaves no tensors or GPU bytes behind', async () => {
+    await tf.setBackend('webgpu')
+    const w = tf.variable(tf.ones([10]))
+    const sgd = new Sgd(new Map([['w', w]]), { learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4 })
+    const g = tf.ones([10])
+    sgd.step(new Map([['w', g]]))
+    const before = tf.memory()
+    for (let i = 0; i < 3; i++) sgd.step(new Map([['w', g]]))
+    expect(tf.memory().numTensors).toBe(before.numTensors)
+    expect(tf.memory().numBytes).toBe(before.numBytes)
+    sgd.dispose()
+    tf.dispose([w, g])
+  })
+})
