@@ -1,6 +1,6 @@
 import { util, type TensorInfo } from '@tensorflow/tfjs-core'
 import { filterGradientChunks, type ChunkPlan } from './kernels/Conv2DBackpropFilter'
-import { chunkSums } from './splitReduction'
+import { chunksPerThread, levelThread, sumChunks } from './splitReduction'
 import {
   flatProgram,
   mainWithIndex,
@@ -13,8 +13,10 @@ import {
  * The programs of training-mode batch normalisation on webgpu (`ops/batchNormTraining.ts` says what it
  * computes; `kernels/ChaseBatchNormTraining*.ts` run them). NHWC `x` is read as [rows, C], four channels
  * per thread where C divides by 4. Per-channel statistics are split reductions: a first pass sums a chunk
- * of rows per (chunk, channel group), a second adds the chunks (barrier-free, as Conv2DBackpropFilter).
- * Forward: 5 programs; backward: 5. tfjs' composite takes about a dozen forward and two dozen backward.
+ * of rows per (chunk, channel group), later ones add the chunks, at most 64 per thread and level
+ * (`splitReduction.ts`; barrier-free, as Conv2DBackpropFilter). Forward: 5 programs; backward: 5; one
+ * more each per level past the first (a VGG layer at batch 128 has 2,048 chunks: one). tfjs' composite
+ * takes about a dozen forward and two dozen backward.
  */
 export interface BatchNormLayout {
   readonly channels: number
@@ -58,7 +60,6 @@ function run(
 const chunkUniforms = (l: BatchNormLayout) => ({
   rows: l.rows,
   groups: l.groups,
-  chunks: l.chunks.chunks,
   chunkLength: l.chunks.chunkLength,
 })
 
@@ -76,26 +77,75 @@ const normalised = (l: BatchNormLayout) => `
   }`
 
 /**
- * Per channel, the moments of x merged from per-chunk sums and squared deviations (Chan et al.'s
- * pairwise update, in float32): as exact as two passes over all of x, in one.
+ * Chan et al.'s pairwise update, in float32: partials j = first…end−1 of channel group g, each a sum and
+ * the squared deviations from its own mean over `uniforms.length` rows (the last one over the rest),
+ * merged into one. As exact as two passes over all of x, in one.
  */
-const mergedMoments = (l: BatchNormLayout) => `
-  struct Moments { mean : ${l.type}, squares : ${l.type} }
-  fn moments(g : i32) -> Moments {
+const chanMerge = (l: BatchNormLayout) => `
+  struct Moments { sum : ${l.type}, mean : ${l.type}, squares : ${l.type} }
+  fn merged(g : i32, first : i32, end : i32) -> Moments {
     var n = 0.0;
+    var sum = ${l.type}(0.0);
     var mean = ${l.type}(0.0);
     var squares = ${l.type}(0.0);
-    for (var chunk = 0; chunk < uniforms.chunks; chunk++) {
-      let count = f32(min(uniforms.chunkLength, uniforms.rows - chunk * uniforms.chunkLength));
-      let chunkMean = partials[(2 * chunk) * uniforms.groups + g] / count;
+    for (var j = first; j < end; j++) {
+      let count = f32(min(uniforms.length, uniforms.rows - j * uniforms.length));
+      let partSum = partials[(2 * j) * uniforms.groups + g];
       let total = n + count;
-      let delta = chunkMean - mean;
+      let delta = partSum / count - mean;
       mean = mean + delta * (count / total);
-      squares = squares + partials[(2 * chunk + 1) * uniforms.groups + g] + delta * delta * (n * count / total);
+      squares = squares + partials[(2 * j + 1) * uniforms.groups + g] + delta * delta * (n * count / total);
+      sum = sum + partSum;
       n = total;
     }
-    return Moments(mean, squares);
+    return Moments(sum, mean, squares);
   }`
+
+/**
+ * Merges [chunks, 2, C] moment partials (sum, squared deviations) over `length` rows each down to at
+ * most `chunksPerThread`, a level at a time. Returns the partials left, their count and their length;
+ * disposes the ones it replaced.
+ */
+function mergeMomentLevels(
+  backend: WebgpuBackendLike,
+  l: BatchNormLayout,
+  first: TensorInfo,
+): { partials: TensorInfo; chunks: number; length: number } {
+  let [partials, chunks, length] = [first, l.chunks.chunks, l.chunks.chunkLength]
+  while (chunks > chunksPerThread) {
+    const groups = Math.ceil(chunks / chunksPerThread)
+    const next = run(
+      backend,
+      flatProgram({
+        shaderKey: `chaseBnMomentLevel${l.component}`,
+        variableNames: ['partials'],
+        outputShape: [groups, 2, l.channels],
+        outputComponent: l.component,
+        threads: groups * l.groups,
+        uniforms: {
+          threads: groups * l.groups,
+          width: l.groups,
+          groups: l.groups,
+          chunks,
+          length,
+          rows: l.rows,
+        },
+        body: `${chanMerge(l)}
+        ${mainWithIndex} {
+          if (index < uniforms.threads) {${levelThread}
+            let m = merged(i, first, end);
+            setOutputAtIndex((2 * k) * uniforms.groups + i, m.sum);
+            setOutputAtIndex((2 * k + 1) * uniforms.groups + i, m.squares);
+          }
+        }`,
+      }),
+      [partials],
+    )
+    backend.disposeData(partials.dataId)
+    ;[partials, chunks, length] = [next, groups, length * chunksPerThread]
+  }
+  return { partials, chunks, length }
+}
 
 export interface ForwardOutputs {
   readonly y: TensorInfo
@@ -115,7 +165,7 @@ export function batchNormForward(
   const c = l.component
   const x = as(inputs.x, [l.rows, l.channels])
   // Pass 1: per (chunk, g), the chunk's sum and its squared deviations from its own mean.
-  const partials = run(
+  const parts = run(
     backend,
     flatProgram({
       shaderKey: `chaseBnMomentParts${c}`,
@@ -143,7 +193,9 @@ export function batchNormForward(
     }),
     [x],
   )
-  // Pass 2, three small programs (one output each), each merging the chunks of its channels.
+  // Pass 2: levels of at most 64 partials per thread, then three small programs (one output each),
+  // each merging what is left for its channels.
+  const left = mergeMomentLevels(backend, l, parts)
   const merge = (what: 'saved' | 'mean' | 'variance', outputShape: number[], extra: TensorInfo[]) =>
     run(
       backend,
@@ -152,13 +204,13 @@ export function batchNormForward(
         variableNames: ['partials', ...(extra.length > 0 ? ['bias'] : [])],
         outputShape,
         outputComponent: c,
-        uniforms: chunkUniforms(l),
+        uniforms: { groups: l.groups, chunks: left.chunks, length: left.length, rows: l.rows },
         floatUniforms: { epsilon: options.epsilon },
-        body: `${mergedMoments(l)}
+        body: `${chanMerge(l)}
         ${mainWithIndex} {
           if (index < uniforms.size) {
             let g = index % uniforms.groups;
-            let m = moments(g);
+            let m = merged(g, 0, uniforms.chunks);
             ${
               what === 'saved'
                 ? `if (index < uniforms.groups) {
@@ -173,12 +225,12 @@ export function batchNormForward(
           }
         }`,
       }),
-      [partials, ...extra],
+      [left.partials, ...extra],
     )
   const saved = merge('saved', [2 * l.channels], [])
   const mean = merge('mean', [l.channels], inputs.bias === undefined ? [] : [inputs.bias])
   const variance = merge('variance', [l.channels], [])
-  backend.disposeData(partials.dataId)
+  backend.disposeData(left.partials.dataId)
   // y = ReLU?((x − mean)·γ·invStd + β): the bias shifts x and its mean alike, so it cancels.
   const y = run(
     backend,
@@ -258,19 +310,7 @@ export function batchNormBackward(
     [dy, x, saved, ...reluInputs],
   )
   // Pass 2: [Σg, Σg·(x − mean)] per channel.
-  const sums = run(
-    backend,
-    flatProgram({
-      shaderKey: `chaseBnGradientSums${c}`,
-      variableNames: ['partials'],
-      outputShape: [2, l.channels],
-      outputComponent: c,
-      uniforms: { chunks: l.chunks.chunks },
-      body: chunkSums(l.type),
-    }),
-    [partials],
-  )
-  backend.disposeData(partials.dataId)
+  const sums = sumChunks(backend, partials, l.chunks.chunks, { component: c, outputShape: [2, l.channels] })
   const parameterGradient = (which: 0 | 1) =>
     run(
       backend,

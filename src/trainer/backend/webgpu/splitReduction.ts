@@ -1,18 +1,67 @@
-import { mainWithIndex } from './webgpuProgram'
+import type { TensorInfo } from '@tensorflow/tfjs-core'
+import { flatProgram, mainWithIndex, type WebgpuBackendLike } from './webgpuProgram'
 
 /**
- * The second pass of our split reductions: one thread per output element (or vector of four) adds the
- * `partials` its chunks left, laid out as [chunks, size]. Barrier-free, so it runs the same on any
- * device; the first pass (per kernel) sums a chunk of rows per thread.
+ * The later passes of our split reductions. A first pass (per kernel) leaves one partial result per
+ * chunk of rows, laid out [chunks, width]; these add them up, at most `chunksPerThread` per thread and
+ * level, so no thread loops over thousands of chunks (a VGG layer's batch norm at batch 128 has 2,048):
+ * a lone thread adding a long chain waits on one load after another, on any GPU. Barrier-free, so they
+ * run the same everywhere.
  */
-export const chunkSums = (type: 'f32' | 'vec4<f32>') => `
+export const chunksPerThread = 64
+
+/** Levels of `chunksPerThread` needed to bring `chunks` partials down to `target` or fewer. */
+export function mergeLevels(chunks: number, target = 1): number {
+  let levels = 0
+  for (let left = chunks; left > target; left = Math.ceil(left / chunksPerThread)) levels++
+  return levels
+}
+
+/** Thread (k, i) of a level: element i of group k, which holds chunks first…end. */
+export const levelThread = `
+    let k = index / uniforms.width;
+    let i = index - k * uniforms.width;
+    let first = k * ${chunksPerThread};
+    let end = min(first + ${chunksPerThread}, uniforms.chunks);`
+
+const levelSums = (type: 'f32' | 'vec4<f32>') => `
   ${mainWithIndex} {
-    if (index < uniforms.size) {
+    if (index < uniforms.size) {${levelThread}
       var sum = ${type}(0.0);
-      for (var chunk = 0; chunk < uniforms.chunks; chunk++) {
-        sum = sum + partials[chunk * uniforms.size + index];
+      for (var chunk = first; chunk < end; chunk++) {
+        sum = sum + partials[chunk * uniforms.width + i];
       }
       setOutputAtIndex(index, sum);
     }
   }
 `
+
+/**
+ * Σ over the chunks of `partials` ([chunks, …] floats, `width` vectors of `component` per chunk), shaped
+ * `outputShape`. Disposes what it makes along the way, and `partials` too.
+ */
+export function sumChunks(
+  backend: WebgpuBackendLike,
+  partials: TensorInfo,
+  chunks: number,
+  options: { component: 1 | 4; outputShape: number[] },
+): TensorInfo {
+  const width = options.outputShape.reduce((a, b) => a * b, 1) / options.component
+  let level = partials
+  for (let left = chunks; left > 1;) {
+    const groups = Math.ceil(left / chunksPerThread)
+    const { program, uniformData } = flatProgram({
+      shaderKey: `chaseSumChunks${options.component}`,
+      variableNames: ['partials'],
+      outputShape: groups === 1 ? options.outputShape : [groups, width * options.component],
+      outputComponent: options.component,
+      uniforms: { width, chunks: left },
+      body: levelSums(options.component === 4 ? 'vec4<f32>' : 'f32'),
+    })
+    const next = backend.runWebGPUProgram(program, [level], 'float32', uniformData)
+    backend.disposeData(level.dataId)
+    level = next
+    left = groups
+  }
+  return chunks === 1 ? { ...level, shape: options.outputShape } : level
+}

@@ -6,7 +6,7 @@ import {
   util,
 } from '@tensorflow/tfjs-core'
 import { nhwcConvInfo } from '../nhwcConvInfo'
-import { chunkSums } from '../splitReduction'
+import { sumChunks } from '../splitReduction'
 import { flatProgram, mainWithIndex, type WebgpuBackendLike } from '../webgpuProgram'
 import type { WebgpuKernel } from '../webgpuKernel'
 
@@ -111,7 +111,7 @@ const partialSums = (c: Component, rows: Component) => {
 `
 }
 
-/** dW of an NHWC convolution as a two-pass split reduction; both passes are barrier-free. */
+/** dW of an NHWC convolution as a split reduction (`splitReduction.ts`); every pass is barrier-free. */
 export function filterGradient(
   x: TensorInfo,
   dy: TensorInfo,
@@ -153,18 +153,8 @@ export function filterGradient(
   })
   const partials = backend.runWebGPUProgram(first.program, [x, dy], 'float32', first.uniformData)
   if (plan.chunks === 1) return partials
-  const second = flatProgram({
-    shaderKey: `chaseConv2dFilterGradientChunkSums${c}`,
-    variableNames: ['partials'],
-    outputShape: filterShape,
-    outputComponent: c,
-    uniforms: { chunks: plan.chunks },
-    // Pass 2: one thread per filter element (or group of four) adds its chunks' partial sums.
-    body: chunkSums(floatType(c)),
-  })
-  const dw = backend.runWebGPUProgram(second.program, [partials], 'float32', second.uniformData)
-  backend.disposeData(partials.dataId)
-  return dw
+  // Pass 2: the chunks' partial sums added, per filter element (or group of four).
+  return sumChunks(backend, partials, plan.chunks, { component: c, outputShape: filterShape })
 }
 
 /** Ours for float32 NHWC; tfjs' own (one thread per filter element) for anything else. */

@@ -6,6 +6,7 @@ import { afterEach, beforeAll, expect, it } from 'vitest'
 import { Rng } from '../../../../../src/shared/rng'
 import { batchNormLayout } from '../../../../../src/trainer/backend/webgpu/batchNormPrograms'
 import { filterGradientSplit } from '../../../../../src/trainer/backend/webgpu/kernels/Conv2DBackpropFilter'
+import { mergeLevels } from '../../../../../src/trainer/backend/webgpu/splitReduction'
 import { batchNormTraining, batchNormTrainingRuns } from '../../../../../src/trainer/ops/batchNormTraining'
 import { describeWebgpu } from '../softwareGpu'
 import { compiledProgram, parityTolerance, randomValues, startSoftwareWebgpu } from '../parity'
@@ -99,6 +100,18 @@ describeWebgpu('training-mode batch norm on webgpu', () => {
       await expectParity(c)
     },
   )
+
+  it('matches it over one-row chunks, merged in levels of 64', async () => {
+    Object.assign(filterGradientSplit, { targetThreads: 1 << 24, minChunkLength: 1 })
+    const oddChannels: Case = { shape: [5, 5, 5, 6], bias: false, relu: true }
+    for (const c of [cases[1]!, cases[4]!, oddChannels]) {
+      const { chunks } = batchNormLayout({ shape: c.shape, dtype: 'float32', dataId: {} }).chunks
+      expect(chunks).toBe(c.shape[0] * c.shape[1] * c.shape[2])
+      expect(mergeLevels(chunks)).toBeGreaterThanOrEqual(2)
+      await expectParity(c)
+    }
+    expect(compiledProgram('chaseBnMomentLevel')).toBe(true)
+  })
 
   it('passes no gradient through units its ReLU turned off', async () => {
     await tf.setBackend('webgpu')

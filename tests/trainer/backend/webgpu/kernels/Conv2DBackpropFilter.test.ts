@@ -6,6 +6,7 @@ import {
   filterGradientPlan,
   filterGradientSplit,
 } from '../../../../../src/trainer/backend/webgpu/kernels/Conv2DBackpropFilter'
+import { mergeLevels } from '../../../../../src/trainer/backend/webgpu/splitReduction'
 import { describeWebgpu } from '../softwareGpu'
 import {
   compiledProgram,
@@ -140,6 +141,21 @@ describeWebgpu('Conv2DBackpropFilter on webgpu', () => {
     expect(plan.chunks).toBeGreaterThan(1)
     expect(positions % plan.chunkLength).not.toBe(0)
     expect(await webgpuParity(filterGradient(c, Rng.fromSeed(8, 1)))).toBeLessThan(parityTolerance)
-    expect(compiledProgram(`chaseConv2dFilterGradientChunkSums${component}`)).toBe(true)
+    expect(compiledProgram(`chaseSumChunks${component}`)).toBe(true)
   })
+
+  it('matches cpu over one-position chunks, added in two levels', async () => {
+    const c: Case = { name: 'many chunks', x: [3, 9, 9, 2], filter: [3, 3, 2, 4], strides: 1, pad: 'same' }
+    Object.assign(filterGradientSplit, { targetThreads: 1 << 24, minChunkLength: 1 })
+    const plan = filterGradientPlan(3 * 9 * 9, c.filter)
+    expect(plan.chunks).toBe(243)
+    expect(mergeLevels(plan.chunks)).toBe(2)
+    expect(await webgpuParity(filterGradient(c, Rng.fromSeed(9, 1)))).toBeLessThan(parityTolerance)
+  })
+})
+
+it('merges at most 64 chunks per thread and level', () => {
+  expect([1, 2, 64, 65, 4096, 4097].map((chunks) => mergeLevels(chunks))).toEqual([0, 1, 1, 2, 2, 3])
+  expect(mergeLevels(2048, 64)).toBe(1)
+  expect(mergeLevels(64, 64)).toBe(0)
 })
