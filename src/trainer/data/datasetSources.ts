@@ -108,7 +108,7 @@ export function manualSteps(source: DatasetSource, root: string): string[] {
       `On Debian or Ubuntu: ${source.systemPackage.command} (installs ${source.systemPackage.folder}).`,
     )
   }
-  const list = source.files.map((f) => `   ${f.urls[0]}  (${formatBytes(f.bytes)}, md5 ${f.md5})`)
+  const list = source.files.map((f) => `   ${f.urls[0]}  (${formatDownloadSize(f.bytes)}, md5 ${f.md5})`)
   if (source.layout === 'tar.gz') {
     const archive = source.files[0]!.name
     steps.push(
@@ -135,8 +135,8 @@ export function formatSteps(steps: readonly string[]): string {
   return steps.map((line) => (/^\s/.test(line) ? `  ${line}` : `  ${++n}. ${line}`)).join('\n')
 }
 
-/** "26.4 MB", "29 kB". */
-export function formatBytes(bytes: number): string {
+/** A download's size as publishers state it, in decimal units: "26.4 MB", "29 kB". */
+export function formatDownloadSize(bytes: number): string {
   return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`
 }
 

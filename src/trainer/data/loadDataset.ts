@@ -5,7 +5,7 @@ import { describeAugmentation, resolveAugmentation, type AugmentationSettings } 
 import { readCifarFolder } from './cifarBinary'
 import { DatasetError, formatCount } from './datasetError'
 import { datasetFolderNames, searchRoots, type FileDatasetName, type LocateOptions } from './datasetLocations'
-import { formatBytes, formatSteps } from './datasetSources'
+import { formatDownloadSize, formatSteps } from './datasetSources'
 import { downloadDataset, locateDataset, type DatasetStatus } from './datasetManager'
 import type { DownloadOptions } from './download'
 import { takeFirst, type ImageSet } from './imageSet'
@@ -139,7 +139,7 @@ function notFound(name: FileDatasetName, status: DatasetStatus, options: LocateO
     status.status === 'broken'
       ? `${status.title} was found but cannot be read: ${status.summary}`
       : `${status.title} was not found in ${where}.`,
-    `Set data.path to the folder holding it, download it (${formatBytes(download.bytes)} from ` +
+    `Set data.path to the folder holding it, download it (${formatDownloadSize(download.bytes)} from ` +
       `${download.host} into ${download.into}: the Download button on the Datasets page, ` +
       `\`chase-workbench data download ${name}\` or \`train --download\`), or install it by hand:`,
     formatSteps(status.manualSteps),
