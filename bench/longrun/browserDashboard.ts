@@ -1,4 +1,5 @@
 import { chromium, type Browser } from '@playwright/test'
+import { chromiumLaunchOptions } from '../../tests/e2e/chromiumLaunch'
 
 /**
  * Loads the app in Chromium (Debian's, as the e2e tests use) against a serving host, opens a run's dashboard
@@ -51,17 +52,7 @@ const probeScript = `(() => {
 })()`
 
 export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  })
+  return chromium.launch(chromiumLaunchOptions)
 }
 
 export async function measureBrowserDashboard(
