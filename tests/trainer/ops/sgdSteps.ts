@@ -40,3 +40,14 @@ export async function leftBehind(
   const after = tf.memory()
   return { tensors: after.numTensors - before.numTensors, bytes: after.numBytes - before.numBytes }
 }
+
+/** What one more optimizer step leaves allocated on the current backend. */
+export async function sgdStepLeftBehind(): Promise<{ tensors: number; bytes: number }> {
+  const w = tf.variable(tf.ones([10]))
+  const sgd = new Sgd(new Map([['w', w]]), { learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4 })
+  const g = tf.ones([10])
+  const left = await leftBehind(() => sgd.step(new Map([['w', g]])))
+  sgd.dispose()
+  tf.dispose([w, g])
+  return left
+}
