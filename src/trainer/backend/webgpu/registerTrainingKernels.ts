@@ -13,9 +13,9 @@ const ours = new Map<string, KernelConfig>()
 /**
  * Registers our WGSL training kernels on the `webgpu` backend (backend/webgpu/kernels/<Kernel>.ts): our
  * own where tfjs-backend-webgpu's are slow or wrong, and those of our ops (batch norm, the SGD step, the
- * running averages), which otherwise run as chains of tfjs' elementwise programs. Idempotent. Kernels live in tfjs' global registry by
- * (name, backend), which `removeBackend` leaves alone, so they outlast a backend removed and registered
- * again; one that something else replaced is put back. Needs tfjs-backend-webgpu loaded (it registers
+ * running averages), which otherwise run as chains of tfjs' elementwise programs. Idempotent. Kernels
+ * live in tfjs' global registry by (name, backend), which `removeBackend` leaves alone, so they outlast a
+ * backend removed and registered again; one that something else replaced is put back. Needs tfjs-backend-webgpu loaded (it registers
  * the kernels ours fall back to).
  */
 export function registerWebgpuTrainingKernels(): readonly KernelConfig[] {
