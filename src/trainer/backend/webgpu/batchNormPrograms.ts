@@ -1,6 +1,5 @@
 import { util, type TensorInfo } from '@tensorflow/tfjs-core'
-import { filterGradientChunks, type ChunkPlan } from './kernels/Conv2DBackpropFilter'
-import { chunksPerThread, levelThread, sumChunks } from './splitReduction'
+import { chunkPlan, chunksPerThread, levelThread, sumChunks, type ChunkPlan } from './splitReduction'
 import {
   flatProgram,
   mainWithIndex,
@@ -40,7 +39,7 @@ export function batchNormLayout(x: TensorInfo): BatchNormLayout {
     component,
     groups,
     type: component === 4 ? 'vec4<f32>' : 'f32',
-    chunks: filterGradientChunks(rows, groups),
+    chunks: chunkPlan(rows, groups),
   }
 }
 

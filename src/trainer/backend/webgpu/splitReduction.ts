@@ -10,6 +10,33 @@ import { flatProgram, mainWithIndex, type WebgpuBackendLike } from './webgpuProg
  */
 export const chunksPerThread = 64
 
+/**
+ * How rows (positions, for a filter gradient) are split into chunks for a first pass. tfjs' filter
+ * gradient gives each filter element one thread over every position: a first VGG layer's 1728 threads
+ * each loop over 131k positions, too few threads for a GPU and for SwiftShader's cores alike. Mutable so
+ * tests can force uneven chunks on small shapes. `targetThreads`: enough to fill a large GPU.
+ * `minChunkLength`: keeps the later passes (which read chunks × outputs) small next to the first.
+ */
+export const reductionSplit = { targetThreads: 65_536, minChunkLength: 64 }
+
+export interface ChunkPlan {
+  chunks: number
+  /** Rows per chunk; the last chunk holds the rest. */
+  chunkLength: number
+}
+
+/** Enough chunks for `targetThreads` threads in all, none shorter than `minChunkLength` rows. */
+export function chunkPlan(
+  rows: number,
+  threadsPerChunk: number,
+  split: typeof reductionSplit = reductionSplit,
+): ChunkPlan {
+  const wanted = Math.ceil(split.targetThreads / threadsPerChunk)
+  const most = Math.max(1, Math.floor(rows / split.minChunkLength))
+  const chunkLength = Math.ceil(rows / Math.max(1, Math.min(wanted, most)))
+  return { chunks: Math.ceil(rows / chunkLength), chunkLength }
+}
+
 /** Levels of `chunksPerThread` needed to bring `chunks` partials down to `target` or fewer. */
 export function mergeLevels(chunks: number, target = 1): number {
   let levels = 0

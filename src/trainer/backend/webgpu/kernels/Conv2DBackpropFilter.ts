@@ -6,36 +6,9 @@ import {
   util,
 } from '@tensorflow/tfjs-core'
 import { nhwcConvInfo } from '../nhwcConvInfo'
-import { sumChunks } from '../splitReduction'
+import { chunkPlan, sumChunks, type ChunkPlan } from '../splitReduction'
 import { flatProgram, mainWithIndex, type WebgpuBackendLike } from '../webgpuProgram'
 import type { WebgpuKernel } from '../webgpuKernel'
-
-/**
- * How the positions (batch·outH·outW) are split. tfjs' program gives each filter element one thread
- * over every position: a first VGG layer's 1728 threads each loop over 131k positions, too few threads
- * for a GPU and for SwiftShader's cores alike. Mutable so tests can force uneven chunks on small shapes.
- * `targetThreads`: enough to fill a large GPU. `minChunkLength`: keeps the second pass (which reads
- * chunks × filter values) small next to the first.
- */
-export const filterGradientSplit = { targetThreads: 65_536, minChunkLength: 64 }
-
-export interface ChunkPlan {
-  chunks: number
-  /** Positions per chunk; the last chunk holds the rest. */
-  chunkLength: number
-}
-
-/** Enough chunks for `targetThreads` threads in all, none shorter than `minChunkLength` positions. */
-export function filterGradientChunks(
-  positions: number,
-  threadsPerChunk: number,
-  split: typeof filterGradientSplit = filterGradientSplit,
-): ChunkPlan {
-  const wanted = Math.ceil(split.targetThreads / threadsPerChunk)
-  const most = Math.max(1, Math.floor(positions / split.minChunkLength))
-  const chunkLength = Math.ceil(positions / Math.max(1, Math.min(wanted, most)))
-  return { chunks: Math.ceil(positions / chunkLength), chunkLength }
-}
 
 /** 1, or 4 channels per thread and vector (when they divide by 4). */
 type Component = 1 | 4
@@ -58,7 +31,7 @@ export function filterGradientPlan(positions: number, filterShape: readonly numb
   const component = fours(filterShape[3]!)
   const rows = fours(filterShape[2]!)
   const threadsPerChunk = filterShape.reduce((a, b) => a * b, 1) / (component * rows)
-  return { component, rows, ...filterGradientChunks(positions, threadsPerChunk) }
+  return { component, rows, ...chunkPlan(positions, threadsPerChunk) }
 }
 
 const rowNames = ['x', 'y', 'z', 'w']

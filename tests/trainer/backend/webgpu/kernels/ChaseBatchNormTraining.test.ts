@@ -4,8 +4,7 @@ import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-layers'
 import { afterEach, beforeAll, expect, it } from 'vitest'
 import { batchNormLayout } from '../../../../../src/trainer/backend/webgpu/batchNormPrograms'
-import { filterGradientSplit } from '../../../../../src/trainer/backend/webgpu/kernels/Conv2DBackpropFilter'
-import { mergeLevels } from '../../../../../src/trainer/backend/webgpu/splitReduction'
+import { mergeLevels, reductionSplit } from '../../../../../src/trainer/backend/webgpu/splitReduction'
 import { batchNormTrainingRuns } from '../../../../../src/trainer/ops/batchNormTraining'
 import { describeWebgpu } from '../softwareGpu'
 import { compiledProgram, parityTolerance, startSoftwareWebgpu } from '../parity'
@@ -36,9 +35,9 @@ async function expectParity(c: BatchNormCase): Promise<void> {
 }
 
 describeWebgpu('training-mode batch norm on webgpu', () => {
-  const defaults = { ...filterGradientSplit }
+  const defaults = { ...reductionSplit }
   beforeAll(startSoftwareWebgpu)
-  afterEach(() => Object.assign(filterGradientSplit, defaults))
+  afterEach(() => Object.assign(reductionSplit, defaults))
 
   it('runs as our kernels for any channel count', () => {
     expect(batchNormTrainingRuns(16)).toBe(true)
@@ -60,7 +59,7 @@ describeWebgpu('training-mode batch norm on webgpu', () => {
   it.each(cases.map((c) => [caseName(c), c] as const))(
     'matches it split into uneven chunks: %s',
     async (_, c) => {
-      Object.assign(filterGradientSplit, { targetThreads: 1 << 20, minChunkLength: 5 })
+      Object.assign(reductionSplit, { targetThreads: 1 << 20, minChunkLength: 5 })
       const rows = c.shape[0] * c.shape[1] * c.shape[2]
       const { chunks } = batchNormLayout({ shape: c.shape, dtype: 'float32', dataId: {} }).chunks
       expect(chunks).toBeGreaterThan(2)
@@ -71,7 +70,7 @@ describeWebgpu('training-mode batch norm on webgpu', () => {
   )
 
   it('matches it over one-row chunks, merged in levels of 64', async () => {
-    Object.assign(filterGradientSplit, { targetThreads: 1 << 24, minChunkLength: 1 })
+    Object.assign(reductionSplit, { targetThreads: 1 << 24, minChunkLength: 1 })
     const oddChannels: BatchNormCase = { shape: [5, 5, 5, 6], bias: false, relu: true }
     for (const c of [cases[1]!, cases[5]!, oddChannels]) {
       const { chunks } = batchNormLayout({ shape: c.shape, dtype: 'float32', dataId: {} }).chunks

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { afterEach, beforeAll, expect, it } from 'vitest'
 import { Rng } from '../../../../../src/shared/rng'
+import { filterGradientPlan } from '../../../../../src/trainer/backend/webgpu/kernels/Conv2DBackpropFilter'
 import {
-  filterGradientChunks,
-  filterGradientPlan,
-  filterGradientSplit,
-} from '../../../../../src/trainer/backend/webgpu/kernels/Conv2DBackpropFilter'
-import { mergeLevels } from '../../../../../src/trainer/backend/webgpu/splitReduction'
+  chunkPlan,
+  mergeLevels,
+  reductionSplit,
+} from '../../../../../src/trainer/backend/webgpu/splitReduction'
 import { describeWebgpu } from '../softwareGpu'
 import {
   compiledProgram,
@@ -105,20 +105,20 @@ it('plans chunks that cover every position, each at least the minimum long', () 
     [100, 9],
     [7, 1_000_000],
   ] as const) {
-    const { chunks, chunkLength } = filterGradientChunks(positions, filterSize, split)
+    const { chunks, chunkLength } = chunkPlan(positions, filterSize, split)
     expect(chunks * chunkLength).toBeGreaterThanOrEqual(positions)
     expect((chunks - 1) * chunkLength).toBeLessThan(positions)
     if (chunks > 1) expect(chunkLength).toBeGreaterThanOrEqual(split.minChunkLength)
   }
   // The first VGG layer's filter gradient: 38 chunks give 65k threads where tfjs runs 1728.
-  expect(filterGradientChunks(128 * 32 * 32, 3 * 3 * 3 * 64, split).chunks).toBe(38)
-  expect(filterGradientChunks(100, 9, split).chunks).toBe(1)
+  expect(chunkPlan(128 * 32 * 32, 3 * 3 * 3 * 64, split).chunks).toBe(38)
+  expect(chunkPlan(100, 9, split).chunks).toBe(1)
 })
 
 describeWebgpu('Conv2DBackpropFilter on webgpu', () => {
-  const defaults = { ...filterGradientSplit }
+  const defaults = { ...reductionSplit }
   beforeAll(startSoftwareWebgpu)
-  afterEach(() => Object.assign(filterGradientSplit, defaults))
+  afterEach(() => Object.assign(reductionSplit, defaults))
 
   it.each(cases)('matches cpu in one chunk: $name', async (c) => {
     const [, oh, ow] = outputShape(c)
@@ -136,7 +136,7 @@ describeWebgpu('Conv2DBackpropFilter on webgpu', () => {
     // The fewest chunks (at least 2) whose last one is shorter than the rest.
     let chunks = 2
     while (chunks < positions && positions % Math.ceil(positions / chunks) === 0) chunks++
-    Object.assign(filterGradientSplit, { targetThreads: chunks * threadsPerChunk, minChunkLength: 1 })
+    Object.assign(reductionSplit, { targetThreads: chunks * threadsPerChunk, minChunkLength: 1 })
     const plan = filterGradientPlan(positions, c.filter)
     expect(plan.chunks).toBeGreaterThan(1)
     expect(positions % plan.chunkLength).not.toBe(0)
@@ -146,7 +146,7 @@ describeWebgpu('Conv2DBackpropFilter on webgpu', () => {
 
   it('matches cpu over one-position chunks, added in two levels', async () => {
     const c: Case = { name: 'many chunks', x: [3, 9, 9, 2], filter: [3, 3, 2, 4], strides: 1, pad: 'same' }
-    Object.assign(filterGradientSplit, { targetThreads: 1 << 24, minChunkLength: 1 })
+    Object.assign(reductionSplit, { targetThreads: 1 << 24, minChunkLength: 1 })
     const plan = filterGradientPlan(3 * 9 * 9, c.filter)
     expect(plan.chunks).toBe(243)
     expect(mergeLevels(plan.chunks)).toBe(2)
