@@ -249,6 +249,10 @@ export class RunFeed {
     this.buffer ??= []
     try {
       await this.finishReads(true)
+    } catch {
+      // Started without a waiter (from push): a read cut by the connection closing must not surface as
+      // an unhandled rejection. Still open, the stretch is read again with the next catch-up.
+      if (!this.closed) this.readAgain = true
     } finally {
       this.reading = false
     }
